@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// The bundle interchange format (DESIGN §4) and the statistics CSV.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "civicplan/error.hpp"
+#include "civicplan/export.hpp"
+#include "civicplan/model.hpp"
+
+namespace civicplan {
+
+inline constexpr const char* kBundleFormat = "civicplan-bundle";
+inline constexpr int kBundleVersion = 1;
+
+/// Parses JSON text; throws ParseError with line and column on malformed input.
+CIVICPLAN_API nlohmann::json parse_json(const std::string& text, const std::string& source = "<input>");
+/// Reads and parses a JSON file; throws NotFoundError / ParseError.
+CIVICPLAN_API nlohmann::json read_json_file(const std::string& path);
+
+/// Checks a bundle against itself and against `base` (what a workspace already holds):
+/// types, enums, amounts, dates, references, duplicates and cycles. Returns every issue
+/// found, each with its JSON path; empty when the bundle can be imported into `base`.
+CIVICPLAN_API std::vector<Issue> validate_bundle(const nlohmann::json& bundle, const Model& base = Model{});
+
+/// Validates a bundle against `base` and returns the model `base` would become after
+/// importing it. Throws ValidationError listing every issue; `base` is not modified.
+CIVICPLAN_API Model merge_bundle(const nlohmann::json& bundle, const Model& base);
+
+/// Reads a bundle on its own into a model; throws ValidationError.
+CIVICPLAN_API Model read_bundle(const nlohmann::json& bundle);
+
+/// Writes a model as a bundle: every array present, objects sorted by id or key.
+CIVICPLAN_API nlohmann::json write_bundle(const Model& model);
+
+/// Parses statistics CSV text with header `body,year,variable,value` (any column order,
+/// RFC 4180 quoting). Throws ValidationError with `source:line` paths.
+CIVICPLAN_API std::vector<Statistic> read_statistics_csv(const std::string& text,
+                                                         const std::string& source = "<csv>");
+
+}  // namespace civicplan

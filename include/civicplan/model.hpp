@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// The whole data model of a workspace as plain values, sorted by key.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+#include "civicplan/export.hpp"
+#include "civicplan/plan.hpp"
+#include "civicplan/records.hpp"
+#include "civicplan/registry.hpp"
+#include "civicplan/taxonomy.hpp"
+#include "civicplan/user.hpp"
+
+namespace civicplan {
+
+/// (body, variable, year)
+using StatisticKey = std::tuple<std::string, std::string, int>;
+/// (body, scheme, date)
+using CertificationKey = std::tuple<std::string, std::string, std::string>;
+/// (body, service, year)
+using LedgerKey = std::tuple<std::string, std::string, int>;
+
+/// Everything a workspace holds. Objects with ids are keyed by id; keyed records by their
+/// natural key, so a later import of the same key replaces the record.
+struct CIVICPLAN_API Model {
+  std::map<std::string, Body> bodies;
+  std::map<std::string, Taxonomy> taxonomies;
+  std::map<std::string, Crosswalk> crosswalks;
+  std::map<std::string, Plan> plans;
+  std::map<StatisticKey, Statistic> statistics;
+  std::set<Feedback> feedback;
+  std::map<std::string, Place> places;
+  std::map<CertificationKey, CertificationRecord> certifications;
+  std::map<std::string, Case> cases;
+  std::map<LedgerKey, LedgerEntry> ledger;
+  /// Indicator definitions (DESIGN §6), kept as JSON objects keyed by "id".
+  std::map<std::string, nlohmann::json> indicators;
+  /// Certification rulesets (DESIGN §7), kept as JSON objects keyed by "id".
+  std::map<std::string, nlohmann::json> rulesets;
+  std::map<std::string, User> users;
+
+  /// Adds or replaces every object of `other` (by id or natural key).
+  void merge(const Model& other);
+  /// Number of objects of every kind, by bundle array name.
+  std::map<std::string, std::size_t> counts() const;
+  bool empty() const;
+  bool operator==(const Model& o) const;
+  bool operator!=(const Model& o) const { return !(*this == o); }
+};
+
+/// The action `ref` ("<plan>/<action>") of the model, or nullptr.
+CIVICPLAN_API const Action* find_action(const Model& model, const std::string& ref);
+
+}  // namespace civicplan

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+// The workspace: a model, its optional SQLite storage and the queries over them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "civicplan/export.hpp"
+#include "civicplan/model.hpp"
+#include "civicplan/registry.hpp"
+
+namespace civicplan {
+
+/// What an import added or replaced, by bundle array name.
+struct ImportSummary {
+  std::map<std::string, std::size_t> added;
+  std::map<std::string, std::size_t> replaced;
+  /// Total number of objects imported.
+  std::size_t total() const;
+};
+
+/// Owns a model, optionally backed by a SQLite file (DESIGN §10).
+///
+/// Every mutation is validated in full first, then written in one transaction, then applied
+/// in memory: a failed mutation leaves both the file and the in-memory state unchanged.
+/// A workspace opened on a file sees writes that other processes commit to it.
+class CIVICPLAN_API Workspace {
+ public:
+  /// An empty in-memory workspace.
+  Workspace();
+  /// Opens the SQLite workspace at `path`, creating it if absent. Throws StorageError.
+  static Workspace open(const std::string& path);
+  ~Workspace();
+  Workspace(Workspace&&) noexcept;
+  Workspace& operator=(Workspace&&) noexcept;
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  /// The file backing this workspace; nullopt in memory.
+  std::optional<std::string> path() const;
+
+  /// Imports a bundle all-or-nothing. Throws ValidationError listing every issue.
+  ImportSummary import_bundle(const nlohmann::json& bundle);
+  /// Imports a bundle file (JSON) or a statistics CSV file (by extension .csv).
+  ImportSummary import_file(const std::string& path);
+  /// Imports statistics rows (body,year,variable,value) all-or-nothing.
+  ImportSummary import_statistics(const std::vector<Statistic>& rows, const std::string& source = "<statistics>");
+  /// The whole workspace as a bundle.
+  nlohmann::json export_bundle() const;
+  /// Writes the bundle to a file (atomically: temporary file then rename).
+  void export_bundle_file(const std::string& path) const;
+
+  /// The current model (re-read first if another process committed changes).
+  const Model& model() const;
+  /// The membership queries over the current bodies.
+  const Registry& registry() const;
+
+  /// Lookups that throw NotFoundError.
+  const Body& body(const std::string& id) const;
+  const Plan& plan(const std::string& id) const;
+  const Taxonomy& taxonomy(const std::string& id) const;
+
+  /// Re-reads the storage when another connection committed since the last read.
+  /// Returns true when something changed.
+  bool refresh() const;
+
+ private:
+  struct Impl;
+  explicit Workspace(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace civicplan

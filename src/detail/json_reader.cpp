@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: Apache-2.0
+// Field readers that collect issues with JSON paths.
+#include "detail/json_reader.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+namespace civicplan::detail {
+
+std::string quote(const std::string& s) {
+  std::string shown = s.size() > 60 ? s.substr(0, 57) + "..." : s;
+  return json(shown).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string describe(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::null: return "null";
+    case json::value_t::string: return quote(v.get_ref<const std::string&>());
+    default: {
+      std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+      return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+    }
+  }
+}
+
+namespace {
+int lower(char c) { return std::tolower(static_cast<unsigned char>(c)); }
+
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive.
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1), prev2(b.size() + 1, 0), last(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    last = row;
+    std::size_t prev = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t cur = row[j];
+      const bool same = lower(a[i - 1]) == lower(b[j - 1]);
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (same ? 0 : 1)});
+      // An adjacent transposition ("titel" / "title") costs one edit.
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
+        row[j] = std::min(row[j], prev2[j - 2] + 1);
+      }
+      prev = cur;
+    }
+    prev2 = last;
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::string suggest(const std::string& word, const std::vector<std::string>& options) {
+  if (word.size() > 64) return "";
+  std::string best;
+  std::size_t best_d = SIZE_MAX;
+  for (const auto& o : options) {
+    const std::size_t d = distance(word, o);
+    if (d < best_d) {
+      best_d = d;
+      best = o;
+    }
+  }
+  const std::size_t limit = std::max<std::size_t>(1, std::min(word.size(), best.size()) / 3);
+  return best_d <= limit && best_d > 0 ? best : "";
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& options) {
+  auto s = suggest(word, options);
+  return s.empty() ? "" : " (did you mean " + quote(s) + "?)";
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+std::string child(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+
+std::string item(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+json money_to_json(Money m) {
+  if (m.cents() % 100 == 0) return json(m.cents() / 100);
+  return json(m.euros());
+}
+
+bool Reader::object(const json& v, const std::string& path, std::initializer_list<const char*> allowed) {
+  if (!v.is_object()) {
+    error(path, "expected an object, got " + describe(v));
+    return false;
+  }
+  for (const auto& kv : v.items()) {
+    bool known = false;
+    for (const char* a : allowed) {
+      if (kv.key() == a) {
+        known = true;
+        break;
+      }
+    }
+    if (!known) {
+      std::vector<std::string> names(allowed.begin(), allowed.end());
+      error(child(path, kv.key()), "unknown field " + quote(kv.key()) + did_you_mean(kv.key(), names));
+    }
+  }
+  return true;
+}
+
+const json* Reader::get(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::optional<std::string> Reader::string(const json& obj, const char* key, const std::string& path, bool required) {
+  const json* v = get(obj, key);
+  if (!v) {
+    if (required) error(child(path, key), "is required");
+    return std::nullopt;
+  }
+  if (!v->is_string()) {
+    error(child(path, key), "expected a string, got " + describe(*v));
+    return std::nullopt;
+  }
+  const auto& s = v->get_ref<const std::string&>();
+  if (required && s.empty()) {
+    error(child(path, key), "must not be empty");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<int> Reader::integer(const json& obj, const char* key, const std::string& path, bool required,
+                                   long long min, long long max, const char* what) {
+  const json* v = get(obj, key);
+  if (!v) {
+    if (required) error(child(path, key), "is required");
+    return std::nullopt;
+  }
+  long long value = 0;
+  bool ok = false;
+  if (v->is_number_integer()) {
+    if (v->is_number_unsigned()) {
+      auto u = v->get<unsigned long long>();
+      ok = true;
+      // Out-of-range values fall through to the range message below.
+      value = u > static_cast<unsigned long long>(max) ? (max == LLONG_MAX ? max : max + 1)
+                                                       : static_cast<long long>(u);
+    } else {
+      value = v->get<long long>();
+      ok = true;
+    }
+  } else if (v->is_number_float()) {
+    double d = v->get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15) {
+      value = static_cast<long long>(d);
+      ok = true;
+    }
+  }
+  if (!ok) {
+    error(child(path, key), std::string("expected ") + what + ", got " + describe(*v));
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    error(child(path, key), std::string("expected ") + what + " from " + std::to_string(min) + " to " +
+                                std::to_string(max) + ", got " + describe(*v));
+    return std::nullopt;
+  }
+  return static_cast<int>(value);
+}
+
+std::optional<int> Reader::year(const json& obj, const char* key, const std::string& path, bool required) {
+  return integer(obj, key, path, required, kMinYear, kMaxYear, "a year");
+}
+
+std::optional<double> Reader::number(const json& obj, const char* key, const std::string& path, bool required) {
+  const json* v = get(obj, key);
+  if (!v) {
+    if (required) error(child(path, key), "is required");
+    return std::nullopt;
+  }
+  if (!v->is_number()) {
+    error(child(path, key), "expected a number, got " + describe(*v));
+    return std::nullopt;
+  }
+  double d = v->get<double>();
+  if (!std::isfinite(d)) {
+    error(child(path, key), "expected a finite number, got " + describe(*v));
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<Money> Reader::money(const json& obj, const char* key, const std::string& path, bool required) {
+  const json* v = get(obj, key);
+  if (!v) {
+    if (required) error(child(path, key), "is required");
+    return std::nullopt;
+  }
+  std::optional<Money> m;
+  if (v->is_number_integer()) {
+    if (v->is_number_unsigned()) {
+      auto u = v->get<unsigned long long>();
+      if (u <= 90000000000000ULL) m = Money::from_cents(static_cast<std::int64_t>(u) * 100);
+    } else {
+      auto i = v->get<long long>();
+      if (i <= 90000000000000LL && i >= -90000000000000LL) m = Money::from_cents(i * 100);
+    }
+  } else if (v->is_number_float()) {
+    m = Money::from_euros(v->get<double>());
+  }
+  if (!m) error(child(path, key), "expected a number with at most 2 decimals, got " + describe(*v));
+  return m;
+}
+
+std::optional<Date> Reader::date(const json& obj, const char* key, const std::string& path, bool required) {
+  const json* v = get(obj, key);
+  if (!v) {
+    if (required) error(child(path, key), "is required");
+    return std::nullopt;
+  }
+  std::optional<Date> d;
+  if (v->is_string()) d = Date::parse(v->get_ref<const std::string&>());
+  if (d && (d->year < kMinYear || d->year > kMaxYear)) d.reset();
+  if (!d) error(child(path, key), "expected a date YYYY-MM-DD, got " + describe(*v));
+  return d;
+}
+
+std::optional<Location> Reader::location(const json& obj, const char* key, const std::string& path, bool required) {
+  const json* v = get(obj, key);
+  if (!v) {
+    if (required) error(child(path, key), "is required");
+    return std::nullopt;
+  }
+  const std::string p = child(path, key);
+  if (!object(*v, p, {"lat", "lon"})) return std::nullopt;
+  auto lat = number(*v, "lat", p, true);
+  auto lon = number(*v, "lon", p, true);
+  bool ok = lat && lon;
+  if (lat && (*lat < -90 || *lat > 90)) {
+    error(child(p, "lat"), "expected a latitude from -90 to 90, got " + describe((*v)["lat"]));
+    ok = false;
+  }
+  if (lon && (*lon < -180 || *lon > 180)) {
+    error(child(p, "lon"), "expected a longitude from -180 to 180, got " + describe((*v)["lon"]));
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return Location{*lat, *lon};
+}
+
+const json* Reader::array(const json& obj, const char* key, const std::string& path, bool required) {
+  const json* v = get(obj, key);
+  if (!v) {
+    if (required) error(child(path, key), "is required");
+    return nullptr;
+  }
+  if (!v->is_array()) {
+    error(child(path, key), "expected an array, got " + describe(*v));
+    return nullptr;
+  }
+  return v;
+}
+
+std::vector<std::string> Reader::strings(const json& obj, const char* key, const std::string& path, bool required) {
+  std::vector<std::string> out;
+  const json* arr = array(obj, key, path, required);
+  if (!arr) return out;
+  const std::string p = child(path, key);
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const auto& v = (*arr)[i];
+    if (!v.is_string()) {
+      error(item(p, i), "expected a string, got " + describe(v));
+      continue;
+    }
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace civicplan::detail

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+// Parsing bundle objects into the model and checking a model's references and cycles.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "civicplan/model.hpp"
+#include "detail/json_reader.hpp"
+
+namespace civicplan::detail {
+
+/// Where each object of a model came from in the input, to name it in issues.
+/// Objects with no recorded origin already lived in the workspace.
+class Origins {
+ public:
+  void set(const std::string& kind, const std::string& key, std::string path) {
+    paths_[kind + '\x1f' + key] = std::move(path);
+  }
+  /// The input path of an object, or `workspace.<kind>["<key>"]`.
+  std::string of(const std::string& kind, const std::string& key) const;
+  bool has(const std::string& kind, const std::string& key) const { return paths_.count(kind + '\x1f' + key) > 0; }
+
+ private:
+  std::map<std::string, std::string> paths_;
+};
+
+std::string statistic_key(const Statistic& s);
+std::string feedback_key(const Feedback& f);
+std::string certification_key(const CertificationRecord& c);
+std::string ledger_key(const LedgerEntry& l);
+
+// Each parse_* reports problems to `r` and returns the object as far as it could be read
+// (so references of a flawed object are still checked); nullopt only when `v` is not an object.
+std::optional<Body> parse_body(const json& v, const std::string& path, Reader& r);
+std::optional<Taxonomy> parse_taxonomy(const json& v, const std::string& path, Reader& r);
+std::optional<Crosswalk> parse_crosswalk(const json& v, const std::string& path, Reader& r);
+std::optional<Plan> parse_plan(const json& v, const std::string& path, Reader& r);
+std::optional<Statistic> parse_statistic(const json& v, const std::string& path, Reader& r);
+std::optional<Feedback> parse_feedback(const json& v, const std::string& path, Reader& r);
+std::optional<Place> parse_place(const json& v, const std::string& path, Reader& r);
+std::optional<CertificationRecord> parse_certification(const json& v, const std::string& path, Reader& r);
+std::optional<Case> parse_case(const json& v, const std::string& path, Reader& r);
+std::optional<LedgerEntry> parse_ledger(const json& v, const std::string& path, Reader& r);
+std::optional<User> parse_user(const json& v, const std::string& path, Reader& r);
+
+/// Parses a whole bundle: the header, every array, duplicates within the bundle.
+/// Records where each object came from in `origins`.
+Model parse_bundle(const json& bundle, Reader& r, Origins& origins);
+
+/// Checks every cross-reference and acyclicity constraint of `m`, naming objects by origin.
+void check_model(const Model& m, const Origins& origins, std::vector<Issue>& issues);
+
+}  // namespace civicplan::detail

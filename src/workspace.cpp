@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+// The workspace facade: validate, write in one transaction, then apply in memory.
+#include "civicplan/workspace.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "civicplan/bundle.hpp"
+#include "civicplan/error.hpp"
+#include "detail/csv.hpp"
+#include "detail/store.hpp"
+#include "detail/validate.hpp"
+
+namespace civicplan {
+
+std::size_t ImportSummary::total() const {
+  std::size_t n = 0;
+  for (const auto& kv : added) n += kv.second;
+  for (const auto& kv : replaced) n += kv.second;
+  return n;
+}
+
+struct Workspace::Impl {
+  Model model;
+  std::unique_ptr<detail::Store> store;
+  mutable std::shared_ptr<const Registry> registry;
+  mutable std::recursive_mutex mutex;
+
+  // Re-reads the store when another connection committed. Caller holds the mutex.
+  bool sync() {
+    if (!store || !store->changed_since_load()) return false;
+    model = store->load();
+    registry.reset();
+    return true;
+  }
+
+  // Validates `delta` over the current model and commits it: store first, memory after.
+  ImportSummary apply(const Model& delta, const detail::Origins& origins, std::vector<Issue> issues) {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
+    if (store) {
+      store->begin_write();
+    }
+    try {
+      // Inside the write transaction no other process can commit: validate against the latest state.
+      sync();
+      Model merged = model;
+      merged.merge(delta);
+      detail::check_model(merged, origins, issues);
+      if (!issues.empty()) throw ValidationError(std::move(issues));
+      ImportSummary summary = summarize(delta);
+      if (store) {
+        store->write(delta);
+        store->commit();
+      }
+      model = std::move(merged);
+      registry.reset();
+      return summary;
+    } catch (...) {
+      if (store) store->rollback();
+      throw;
+    }
+  }
+
+  ImportSummary summarize(const Model& delta) const {
+    ImportSummary s;
+    auto count = [&](const char* name, const auto& incoming, const auto& existing) {
+      std::size_t added = 0, replaced = 0;
+      for (const auto& kv : incoming) (existing.count(kv.first) ? replaced : added)++;
+      if (added) s.added[name] = added;
+      if (replaced) s.replaced[name] = replaced;
+    };
+    count("bodies", delta.bodies, model.bodies);
+    count("taxonomies", delta.taxonomies, model.taxonomies);
+    count("crosswalks", delta.crosswalks, model.crosswalks);
+    count("plans", delta.plans, model.plans);
+    count("statistics", delta.statistics, model.statistics);
+    std::size_t fb_added = 0, fb_same = 0;
+    for (const auto& f : delta.feedback) (model.feedback.count(f) ? fb_same : fb_added)++;
+    if (fb_added) s.added["feedback"] = fb_added;
+    if (fb_same) s.replaced["feedback"] = fb_same;
+    count("certifications", delta.certifications, model.certifications);
+    count("cases", delta.cases, model.cases);
+    count("ledger", delta.ledger, model.ledger);
+    count("places", delta.places, model.places);
+    count("indicators", delta.indicators, model.indicators);
+    count("rulesets", delta.rulesets, model.rulesets);
+    count("users", delta.users, model.users);
+    return s;
+  }
+};
+
+Workspace::Workspace() : impl_(std::make_unique<Impl>()) {}
+Workspace::Workspace(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Workspace::~Workspace() = default;
+Workspace::Workspace(Workspace&&) noexcept = default;
+Workspace& Workspace::operator=(Workspace&&) noexcept = default;
+
+Workspace Workspace::open(const std::string& path) {
+  auto impl = std::make_unique<Impl>();
+  impl->store = detail::open_sqlite_store(path);
+  impl->model = impl->store->load();
+  return Workspace(std::move(impl));
+}
+
+std::optional<std::string> Workspace::path() const {
+  if (!impl_->store) return std::nullopt;
+  return impl_->store->path();
+}
+
+ImportSummary Workspace::import_bundle(const nlohmann::json& bundle) {
+  std::vector<Issue> issues;
+  detail::Reader reader(issues);
+  detail::Origins origins;
+  Model delta = detail::parse_bundle(bundle, reader, origins);
+  if (!issues.empty()) {
+    // Report reference problems too, against the current state, so every issue is listed at once.
+    std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+    impl_->sync();
+    Model merged = impl_->model;
+    merged.merge(delta);
+    detail::check_model(merged, origins, issues);
+    throw ValidationError(std::move(issues));
+  }
+  return impl_->apply(delta, origins, {});
+}
+
+ImportSummary Workspace::import_statistics(const std::vector<Statistic>& rows, const std::string& source) {
+  Model delta;
+  detail::Origins origins;
+  std::vector<Issue> issues;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& s = rows[i];
+    const std::string path = source + "[" + std::to_string(i) + "]";
+    if (s.body.empty() || s.variable.empty() || s.year < kMinYear || s.year > kMaxYear || !std::isfinite(s.value)) {
+      issues.push_back({path, "expected a body, a variable, a year from " + std::to_string(kMinYear) + " to " +
+                                  std::to_string(kMaxYear) + " and a finite value"});
+      continue;
+    }
+    origins.set("statistics", detail::statistic_key(s), path);
+    delta.statistics[StatisticKey{s.body, s.variable, s.year}] = s;
+  }
+  return impl_->apply(delta, origins, std::move(issues));
+}
+
+ImportSummary Workspace::import_file(const std::string& path) {
+  const bool csv = path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 ||
+                                        path.compare(path.size() - 4, 4, ".CSV") == 0);
+  if (!csv) return import_bundle(read_json_file(path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw NotFoundError("file", path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  Model delta;
+  detail::Origins origins;
+  for (auto& [s, line] : detail::read_statistics_csv_lines(ss.str(), path)) {
+    origins.set("statistics", detail::statistic_key(s), path + ":" + std::to_string(line));
+    delta.statistics[StatisticKey{s.body, s.variable, s.year}] = std::move(s);
+  }
+  return impl_->apply(delta, origins, {});
+}
+
+nlohmann::json Workspace::export_bundle() const { return write_bundle(model()); }
+
+void Workspace::export_bundle_file(const std::string& path) const {
+  const std::string text = export_bundle().dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw StorageError("cannot write " + tmp);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw StorageError("cannot write " + tmp);
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw StorageError("cannot replace " + path);
+  }
+}
+
+const Model& Workspace::model() const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  return impl_->model;
+}
+
+bool Workspace::refresh() const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  return impl_->sync();
+}
+
+const Registry& Workspace::registry() const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  if (!impl_->registry) impl_->registry = std::make_shared<const Registry>(impl_->model.bodies);
+  return *impl_->registry;
+}
+
+const Body& Workspace::body(const std::string& id) const {
+  const auto& m = model();
+  auto it = m.bodies.find(id);
+  if (it == m.bodies.end()) throw NotFoundError("body", id);
+  return it->second;
+}
+
+const Plan& Workspace::plan(const std::string& id) const {
+  const auto& m = model();
+  auto it = m.plans.find(id);
+  if (it == m.plans.end()) throw NotFoundError("plan", id);
+  return it->second;
+}
+
+const Taxonomy& Workspace::taxonomy(const std::string& id) const {
+  const auto& m = model();
+  auto it = m.taxonomies.find(id);
+  if (it == m.taxonomies.end()) throw NotFoundError("taxonomy", id);
+  return it->second;
+}
+
+}  // namespace civicplan
