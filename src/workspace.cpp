@@ -11,6 +11,8 @@
 #include "civicplan/bundle.hpp"
 #include "civicplan/error.hpp"
 #include "detail/csv.hpp"
+#include "detail/facts.hpp"
+#include "detail/indicators.hpp"
 #include "detail/store.hpp"
 #include "detail/validate.hpp"
 
@@ -27,14 +29,42 @@ struct Workspace::Impl {
   Model model;
   std::unique_ptr<detail::Store> store;
   mutable std::shared_ptr<const Registry> registry;
+  mutable std::shared_ptr<const detail::Facts> facts;
+  mutable std::shared_ptr<const detail::IndicatorSet> indicators;
   mutable std::recursive_mutex mutex;
+
+  // Drops everything derived from the model.
+  void invalidate() {
+    registry.reset();
+    facts.reset();
+    indicators.reset();
+  }
 
   // Re-reads the store when another connection committed. Caller holds the mutex.
   bool sync() {
     if (!store || !store->changed_since_load()) return false;
     model = store->load();
-    registry.reset();
+    invalidate();
     return true;
+  }
+
+  // Checks a merged model in full: references and cycles, then indicator definitions.
+  static void check(const Model& merged, const detail::Origins& origins, std::vector<Issue>& issues) {
+    detail::check_model(merged, origins, issues);
+    detail::IndicatorSet::build(merged, origins, issues);
+  }
+
+  const detail::Facts& current_facts() const {
+    if (!facts) facts = std::make_shared<const detail::Facts>(model);
+    return *facts;
+  }
+
+  const detail::IndicatorSet& current_indicators() const {
+    if (!indicators) {
+      std::vector<Issue> issues;
+      indicators = detail::IndicatorSet::build(model, detail::Origins{}, issues);
+    }
+    return *indicators;
   }
 
   // Validates `delta` over the current model and commits it: store first, memory after.
@@ -48,7 +78,7 @@ struct Workspace::Impl {
       sync();
       Model merged = model;
       merged.merge(delta);
-      detail::check_model(merged, origins, issues);
+      check(merged, origins, issues);
       if (!issues.empty()) throw ValidationError(std::move(issues));
       ImportSummary summary = summarize(delta);
       if (store) {
@@ -56,7 +86,7 @@ struct Workspace::Impl {
         store->commit();
       }
       model = std::move(merged);
-      registry.reset();
+      invalidate();
       return summary;
     } catch (...) {
       if (store) store->rollback();
@@ -121,7 +151,7 @@ ImportSummary Workspace::import_bundle(const nlohmann::json& bundle) {
     impl_->sync();
     Model merged = impl_->model;
     merged.merge(delta);
-    detail::check_model(merged, origins, issues);
+    Impl::check(merged, origins, issues);
     throw ValidationError(std::move(issues));
   }
   return impl_->apply(delta, origins, {});
@@ -160,6 +190,35 @@ ImportSummary Workspace::import_file(const std::string& path) {
     delta.statistics[StatisticKey{s.body, s.variable, s.year}] = std::move(s);
   }
   return impl_->apply(delta, origins, {});
+}
+
+std::vector<Issue> Workspace::validate(const nlohmann::json& bundle) const {
+  std::vector<Issue> issues;
+  detail::Reader reader(issues);
+  detail::Origins origins;
+  Model delta = detail::parse_bundle(bundle, reader, origins);
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  Model merged = impl_->model;
+  merged.merge(delta);
+  Impl::check(merged, origins, issues);
+  return issues;
+}
+
+std::vector<Indicator> Workspace::indicators() const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  std::vector<Indicator> out;
+  for (const auto& [id, ci] : impl_->current_indicators().all()) out.push_back(ci.def);
+  return out;
+}
+
+IndicatorTable Workspace::compute_indicators(const std::vector<std::string>& ids,
+                                             const std::vector<std::string>& bodies,
+                                             const std::vector<int>& years) const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  return impl_->current_indicators().compute(impl_->current_facts(), ids, bodies, years);
 }
 
 nlohmann::json Workspace::export_bundle() const { return write_bundle(model()); }

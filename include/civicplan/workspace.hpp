@@ -10,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "civicplan/error.hpp"
 #include "civicplan/export.hpp"
+#include "civicplan/indicator.hpp"
 #include "civicplan/model.hpp"
 #include "civicplan/registry.hpp"
 
@@ -64,6 +66,19 @@ class CIVICPLAN_API Workspace {
   const Body& body(const std::string& id) const;
   const Plan& plan(const std::string& id) const;
   const Taxonomy& taxonomy(const std::string& id) const;
+
+  /// Checks a bundle against this workspace as import_bundle would (structure, references,
+  /// cycles, indicator formulas), without writing anything. Empty when it would import.
+  std::vector<Issue> validate(const nlohmann::json& bundle) const;
+
+  /// Every indicator definition, sorted by id.
+  std::vector<Indicator> indicators() const;
+  /// Computes indicators (all when `ids` is empty) for every body of their levels (or only
+  /// `bodies`) and every year the workspace holds data for (or only `years`). Throws
+  /// NotFoundError for an unknown indicator or body.
+  IndicatorTable compute_indicators(const std::vector<std::string>& ids = {},
+                                    const std::vector<std::string>& bodies = {},
+                                    const std::vector<int>& years = {}) const;
 
   /// Re-reads the storage when another connection committed since the last read.
   /// Returns true when something changed.

@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: Apache-2.0
+// Vectorised evaluation: every node yields one value per body of a batch.
+#include <algorithm>
+#include <cmath>
+
+#include "detail/program.hpp"
+
+namespace civicplan::detail {
+
+namespace {
+
+constexpr int kMaxEvalDepth = 4000;
+
+int bit(PlanStatus s) { return 1 << static_cast<int>(s); }
+
+double truth(bool b) { return b ? 1.0 : 0.0; }
+
+std::vector<double> constant(std::size_t n, double v) { return std::vector<double>(n, v); }
+
+}  // namespace
+
+Evaluator::Evaluator(const Facts& facts, EvalOptions options) : facts_(facts), options_(std::move(options)) {}
+
+std::vector<double> Evaluator::eval(const CNode& n, const Batch& batch, int year) {
+  struct DepthGuard {
+    int& d;
+    explicit DepthGuard(int& depth) : d(depth) {
+      if (++d > kMaxEvalDepth) {
+        --d;
+        throw Error(ErrorCode::kValidation, "evaluation nested too deeply (more than " +
+                                                std::to_string(kMaxEvalDepth) + " levels)");
+      }
+    }
+    ~DepthGuard() { --d; }
+  } guard(depth_);
+
+  const std::size_t size = batch.bodies.size();
+  switch (n.kind) {
+    case NodeKind::kNumber:
+    case NodeKind::kBool:
+      return constant(size, n.number);
+    case NodeKind::kString:
+      return constant(size, kNull);
+    case NodeKind::kName:
+      return statistic(n.name, batch, year);
+    case NodeKind::kCall:
+      return eval_call(n, batch, year);
+    case NodeKind::kLag:
+      return eval(n.args[0], batch, year + n.lag);
+    case NodeKind::kNeg: {
+      auto v = eval(n.args[0], batch, year);
+      for (auto& x : v) x = -x;
+      return v;
+    }
+    case NodeKind::kNot: {
+      auto v = eval(n.args[0], batch, year);
+      for (auto& x : v) x = is_null(x) ? kNull : truth(x == 0);
+      return v;
+    }
+    case NodeKind::kAnd:
+    case NodeKind::kOr: {
+      auto a = eval(n.args[0], batch, year);
+      auto b = eval(n.args[1], batch, year);
+      const bool is_and = n.kind == NodeKind::kAnd;
+      for (std::size_t i = 0; i < size; ++i) {
+        const bool an = is_null(a[i]), bn = is_null(b[i]);
+        const bool at = !an && a[i] != 0, bt = !bn && b[i] != 0;
+        if (is_and) {
+          // Three-valued logic: false wins over null.
+          if ((!an && !at) || (!bn && !bt)) a[i] = 0;
+          else if (an || bn) a[i] = kNull;
+          else a[i] = 1;
+        } else {
+          if (at || bt) a[i] = 1;
+          else if (an || bn) a[i] = kNull;
+          else a[i] = 0;
+        }
+      }
+      return a;
+    }
+    default:
+      break;
+  }
+  auto a = eval(n.args[0], batch, year);
+  auto b = eval(n.args[1], batch, year);
+  for (std::size_t i = 0; i < size; ++i) {
+    const double x = a[i], y = b[i];
+    if (is_null(x) || is_null(y)) {
+      a[i] = kNull;
+      continue;
+    }
+    switch (n.kind) {
+      case NodeKind::kAdd: a[i] = x + y; break;
+      case NodeKind::kSub: a[i] = x - y; break;
+      case NodeKind::kMul: a[i] = x * y; break;
+      case NodeKind::kDiv: a[i] = y == 0 ? kNull : x / y; break;
+      case NodeKind::kEq: a[i] = truth(x == y); break;
+      case NodeKind::kNe: a[i] = truth(x != y); break;
+      case NodeKind::kLt: a[i] = truth(x < y); break;
+      case NodeKind::kLe: a[i] = truth(x <= y); break;
+      case NodeKind::kGt: a[i] = truth(x > y); break;
+      case NodeKind::kGe: a[i] = truth(x >= y); break;
+      default: a[i] = kNull; break;
+    }
+    if (!std::isfinite(a[i])) a[i] = kNull;
+  }
+  return a;
+}
+
+std::vector<double> Evaluator::statistic(const std::string& name, const Batch& batch, int year) {
+  std::vector<double> out(batch.bodies.size(), kNull);
+  auto var = facts_.statistics.find(name);
+  if (var == facts_.statistics.end()) return out;
+  auto col = var->second.find(year);
+  if (col == var->second.end()) return out;
+  const auto& own = col->second;
+  const Csr& leaves = facts_.leaves(year);
+  for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
+    const int b = batch.bodies[i];
+    if (!is_null(own[b])) {
+      out[i] = own[b];
+      continue;
+    }
+    // A group without its own value: the sum over its leaves, when every leaf has one.
+    const int from = leaves.offsets[b], to = leaves.offsets[b + 1];
+    if (to - from == 1 && leaves.items[from] == b) continue;
+    double sum = 0;
+    bool complete = to > from;
+    for (int k = from; k < to && complete; ++k) {
+      const double v = own[leaves.items[k]];
+      if (is_null(v)) complete = false;
+      else sum += v;
+    }
+    if (complete) out[i] = sum;
+  }
+  return out;
+}
+
+std::vector<double> Evaluator::scope_sum(const std::vector<double>& own, const Batch& batch, int year) const {
+  const Csr& scope = facts_.scope(year);
+  std::vector<double> out(batch.bodies.size(), 0.0);
+  for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
+    const int b = batch.bodies[i];
+    double sum = 0;
+    for (int k = scope.offsets[b]; k < scope.offsets[b + 1]; ++k) sum += own[scope.items[k]];
+    out[i] = sum;
+  }
+  return out;
+}
+
+int Evaluator::status_mask(const CallArgs& a) const {
+  if (a.plan_status_mask) return a.plan_status_mask;
+  // Archived plans were approved: they keep counting for the years they covered.
+  int mask = bit(PlanStatus::kApproved) | bit(PlanStatus::kArchived);
+  if (options_.preview) mask |= bit(PlanStatus::kDraft) | bit(PlanStatus::kSubmitted);
+  return mask;
+}
+
+const std::vector<char>& Evaluator::superseded(int mask, int year) {
+  const std::string key = "superseded|" + std::to_string(mask) + "|" + std::to_string(year);
+  auto it = masks_.find(key);
+  if (it != masks_.end()) return it->second;
+  std::vector<char> out(facts_.plans.size(), 0);
+  for (const auto& p : facts_.plans) {
+    if (p.based_on >= 0 && p.from <= year && year <= p.to && (mask & bit(p.status))) out[p.based_on] = 1;
+  }
+  return masks_.emplace(key, std::move(out)).first->second;
+}
+
+const std::vector<char>& Evaluator::plan_mask(const CallArgs& a, Fn fn, int year) {
+  const int mask = status_mask(a);
+  const std::string key = "plans|" + a.plan_kind + "|" + std::to_string(a.variant) + "|" + std::to_string(mask) +
+                          "|" + std::to_string(year) + "|" + std::to_string(static_cast<int>(fn));
+  auto it = masks_.find(key);
+  if (it != masks_.end()) return it->second;
+  const int kind = a.plan_kind.empty() ? -1 : facts_.plan_kinds.find(a.plan_kind);
+  const std::vector<char>* sup = a.variant < 0 ? &superseded(mask, year) : nullptr;
+  std::vector<char> out(facts_.plans.size(), 0);
+  if (a.plan_kind.empty() || kind >= 0) {
+    for (std::size_t p = 0; p < facts_.plans.size(); ++p) {
+      const auto& pf = facts_.plans[p];
+      if (pf.from > year || year > pf.to || pf.body < 0 || !(mask & bit(pf.status))) continue;
+      if (kind >= 0 && pf.kind != kind) continue;
+      if (a.variant >= 0 ? static_cast<int>(pf.variant) != a.variant : (*sup)[p] != 0) continue;
+      out[p] = 1;
+    }
+  }
+  return masks_.emplace(key, std::move(out)).first->second;
+}
+
+bool Evaluator::action_ok(int action, const CallArgs& a, const std::vector<char>* category_mask) const {
+  if (a.action_status >= 0 && static_cast<int>(facts_.action_status[action]) != a.action_status) return false;
+  if (a.horizon >= 0 && facts_.action_horizon[action] != a.horizon) return false;
+  if (category_mask) {
+    if (category_mask->empty()) return false;
+    const auto& cats = facts_.action_categories;
+    for (int k = cats.offsets[action]; k < cats.offsets[action + 1]; ++k) {
+      if ((*category_mask)[cats.items[k]]) return true;
+    }
+    return false;
+  }
+  return true;
+}
+
+std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int year) {
+  const std::size_t size = batch.bodies.size();
+  const CallArgs& a = n.call;
+  const std::size_t bodies = facts_.body_count();
+  const std::string own_key = n.key + "#" + std::to_string(year) + (options_.preview ? "#preview" : "");
+  switch (n.fn) {
+    case Fn::kActions:
+    case Fn::kPlans: {
+      auto it = own_.find(own_key);
+      if (it == own_.end()) {
+        std::vector<double> own(bodies, 0.0);
+        const auto& plans = plan_mask(a, n.fn, year);
+        const std::vector<char>* cats = a.category.empty() ? nullptr : &facts_.under(a.category);
+        for (std::size_t p = 0; p < plans.size(); ++p) {
+          if (!plans[p]) continue;
+          const auto& pf = facts_.plans[p];
+          if (n.fn == Fn::kPlans) {
+            own[pf.body] += 1;
+            continue;
+          }
+          for (int act = pf.first_action; act < pf.first_action + pf.action_count; ++act) {
+            if (action_ok(act, a, cats)) own[pf.body] += 1;
+          }
+        }
+        it = own_.emplace(own_key, std::move(own)).first;
+      }
+      return scope_sum(it->second, batch, year);
+    }
+    case Fn::kBudget: {
+      auto it = own_.find(own_key);
+      if (it == own_.end()) {
+        // Sum exact cents per body, then per scope; euros only at the end.
+        std::vector<double> own(bodies, 0.0);
+        std::vector<std::int64_t> cents(bodies, 0);
+        const auto& plans = plan_mask(a, n.fn, year);
+        const std::vector<char>* cats = a.category.empty() ? nullptr : &facts_.under(a.category);
+        const int source = a.source.empty() ? -1 : facts_.sources.find(a.source);
+        auto lines = facts_.lines_by_year.find(year);
+        if (lines != facts_.lines_by_year.end() && (a.source.empty() || source >= 0)) {
+          for (int l : lines->second) {
+            const auto& line = facts_.lines[l];
+            const int plan = facts_.action_plan[line.action];
+            if (!plans[plan] || (source >= 0 && line.source != source)) continue;
+            if (cats && !action_ok(line.action, a, cats)) continue;
+            cents[facts_.plans[plan].body] += a.actual ? line.actual : line.planned;
+          }
+        }
+        for (std::size_t b = 0; b < bodies; ++b) own[b] = static_cast<double>(cents[b]);
+        it = own_.emplace(own_key, std::move(own)).first;
+      }
+      // Cents are whole numbers far below 2^53, so the scope sum is exact before the division.
+      auto sums = scope_sum(it->second, batch, year);
+      for (auto& s : sums) s /= 100.0;
+      return sums;
+    }
+    case Fn::kRating: {
+      auto it = own_.find(own_key);
+      if (it == own_.end()) {
+        std::vector<double> own(2 * bodies, 0.0);
+        CallArgs defaults;
+        const auto& plans = plan_mask(defaults, Fn::kActions, year);
+        for (std::size_t p = 0; p < plans.size(); ++p) {
+          if (!plans[p]) continue;
+          const auto& pf = facts_.plans[p];
+          for (int act = pf.first_action; act < pf.first_action + pf.action_count; ++act) {
+            own[pf.body] += facts_.feedback_sum[act];
+            own[bodies + pf.body] += facts_.feedback_count[act];
+          }
+        }
+        it = own_.emplace(own_key, std::move(own)).first;
+      }
+      const Csr& scope = facts_.scope(year);
+      std::vector<double> out(size, kNull);
+      for (std::size_t i = 0; i < size; ++i) {
+        double sum = 0, count = 0;
+        const int b = batch.bodies[i];
+        for (int k = scope.offsets[b]; k < scope.offsets[b + 1]; ++k) {
+          sum += it->second[scope.items[k]];
+          count += it->second[bodies + scope.items[k]];
+        }
+        if (count > 0) out[i] = sum / count;
+      }
+      return out;
+    }
+    case Fn::kCases:
+    case Fn::kNewCases: {
+      auto it = own_.find(own_key);
+      if (it == own_.end()) {
+        std::vector<double> own(bodies, 0.0);
+        const std::vector<char>* svc = a.service.empty() ? nullptr : &facts_.under(a.service);
+        for (const auto& c : facts_.cases) {
+          const bool active = n.fn == Fn::kCases ? (c.opened <= year && year <= c.closed) : c.opened == year;
+          if (!active) continue;
+          if (svc && (svc->empty() || c.service < 0 || !(*svc)[c.service])) continue;
+          own[c.body] += 1;
+        }
+        it = own_.emplace(own_key, std::move(own)).first;
+      }
+      return scope_sum(it->second, batch, year);
+    }
+    case Fn::kCharged:
+    case Fn::kCollected: {
+      auto it = own_.find(own_key);
+      if (it == own_.end()) {
+        std::vector<double> own(bodies, 0.0);
+        const int service = a.service.empty() ? -1 : facts_.ledger_services.find(a.service);
+        if (a.service.empty() || service >= 0) {
+          for (const auto& l : facts_.ledger) {
+            if (l.year != year || (service >= 0 && l.service != service)) continue;
+            own[l.body] += static_cast<double>(n.fn == Fn::kCharged ? l.charged : l.collected);
+          }
+        }
+        it = own_.emplace(own_key, std::move(own)).first;
+      }
+      auto sums = scope_sum(it->second, batch, year);
+      for (auto& s : sums) s /= 100.0;
+      return sums;
+    }
+    case Fn::kPlaces: {
+      auto it = own_.find(own_key);
+      if (it == own_.end()) {
+        std::vector<double> own(bodies, 0.0);
+        const int category = a.place_category.empty() ? -1 : facts_.place_categories.find(a.place_category);
+        if (a.place_category.empty() || category >= 0) {
+          for (const auto& p : facts_.places) {
+            if (p.since > year || (category >= 0 && p.category != category)) continue;
+            own[p.body] += 1;
+          }
+        }
+        it = own_.emplace(own_key, std::move(own)).first;
+      }
+      return scope_sum(it->second, batch, year);
+    }
+    case Fn::kCategories:
+      return categories(n, batch, year);
+    case Fn::kCompletion:
+      return completion(n, batch, year);
+    case Fn::kMembers:
+      return members(n, batch, year);
+    case Fn::kHeld:
+      return held(n, batch, year, false);
+    case Fn::kYearsHeld:
+      return held(n, batch, year, true);
+    case Fn::kCertified: {
+      if (!options_.certified) return constant(size, kNull);
+      return options_.certified(a.text, batch, year);
+    }
+    case Fn::kIndicator: {
+      const std::string key = "indicator|" + a.text + "|" + std::to_string(year) + "|" + batch.key;
+      auto it = results_.find(key);
+      if (it != results_.end() && !batch.key.empty()) return it->second;
+      const CNode* formula = options_.indicator ? options_.indicator(a.text, year) : nullptr;
+      auto values = formula ? eval(*formula, batch, year) : constant(size, kNull);
+      if (!batch.key.empty()) results_[key] = values;
+      return values;
+    }
+    case Fn::kParam: {
+      double v = kNull;
+      if (options_.parameters) {
+        auto it = options_.parameters->find(a.text);
+        if (it != options_.parameters->end()) v = it->second;
+      }
+      return constant(size, v);
+    }
+    case Fn::kIf: {
+      auto c = eval(n.args[0], batch, year);
+      auto t = eval(n.args[1], batch, year);
+      auto e = eval(n.args[2], batch, year);
+      for (std::size_t i = 0; i < size; ++i) c[i] = is_null(c[i]) ? kNull : (c[i] != 0 ? t[i] : e[i]);
+      return c;
+    }
+    case Fn::kMin:
+    case Fn::kMax: {
+      auto acc = eval(n.args[0], batch, year);
+      for (std::size_t k = 1; k < n.args.size(); ++k) {
+        auto v = eval(n.args[k], batch, year);
+        for (std::size_t i = 0; i < size; ++i) {
+          if (is_null(acc[i]) || is_null(v[i])) acc[i] = kNull;
+          else acc[i] = n.fn == Fn::kMin ? std::min(acc[i], v[i]) : std::max(acc[i], v[i]);
+        }
+      }
+      return acc;
+    }
+    case Fn::kAbs: {
+      auto v = eval(n.args[0], batch, year);
+      for (auto& x : v) x = std::fabs(x);
+      return v;
+    }
+    case Fn::kRound: {
+      auto v = eval(n.args[0], batch, year);
+      const double scale = std::pow(10.0, a.digits);
+      for (auto& x : v) {
+        if (!is_null(x)) x = std::round(x * scale) / scale;
+        if (!std::isfinite(x)) x = kNull;
+      }
+      return v;
+    }
+    case Fn::kCoalesce: {
+      auto acc = eval(n.args[0], batch, year);
+      for (std::size_t k = 1; k < n.args.size(); ++k) {
+        bool any_null = false;
+        for (double x : acc) any_null = any_null || is_null(x);
+        if (!any_null) break;
+        auto v = eval(n.args[k], batch, year);
+        for (std::size_t i = 0; i < size; ++i) {
+          if (is_null(acc[i])) acc[i] = v[i];
+        }
+      }
+      return acc;
+    }
+    case Fn::kExists: {
+      auto v = eval(n.args[0], batch, year);
+      for (auto& x : v) x = truth(!is_null(x));
+      return v;
+    }
+    case Fn::kNone:
+      break;
+  }
+  return constant(size, kNull);
+}
+
+std::vector<double> Evaluator::members(const CNode& n, const Batch& batch, int year) {
+  const CallArgs& a = n.call;
+  // Evaluate the inner expression once over every body of the member kind.
+  Batch inner;
+  inner.key = std::string("kind:") + to_string(a.member_kind);
+  std::vector<int> position(facts_.body_count(), -1);
+  for (std::size_t b = 0; b < facts_.body_count(); ++b) {
+    if (facts_.body_kind[b] == a.member_kind) {
+      position[b] = static_cast<int>(inner.bodies.size());
+      inner.bodies.push_back(static_cast<int>(b));
+    }
+  }
+  const auto values = eval(n.args[0], inner, year);
+  const Csr& scope = facts_.scope(year);
+  std::vector<double> out(batch.bodies.size(), kNull);
+  for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
+    const int b = batch.bodies[i];
+    double sum = 0, lo = INFINITY, hi = -INFINITY, count = 0, truthy = 0;
+    for (int k = scope.offsets[b]; k < scope.offsets[b + 1]; ++k) {
+      const int pos = position[scope.items[k]];
+      if (pos < 0) continue;
+      const double v = values[pos];
+      if (is_null(v)) continue;
+      sum += v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      count += 1;
+      truthy += v != 0 ? 1 : 0;
+    }
+    switch (a.agg) {
+      case Agg::kCount: out[i] = count; break;
+      case Agg::kSum: out[i] = count > 0 ? sum : kNull; break;
+      case Agg::kMean: out[i] = count > 0 ? sum / count : kNull; break;
+      case Agg::kMin: out[i] = count > 0 ? lo : kNull; break;
+      case Agg::kMax: out[i] = count > 0 ? hi : kNull; break;
+      case Agg::kShare: out[i] = count > 0 ? truthy / count : kNull; break;
+    }
+  }
+  return out;
+}
+
+std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, int year) {
+  const CallArgs& a = n.call;
+  // Category ids of the taxonomy at the requested depth, for each category id of the taxonomy.
+  const auto& model = facts_.model();
+  auto t = model.taxonomies.find(a.taxonomy);
+  std::vector<double> out(batch.bodies.size(), 0.0);
+  if (t == model.taxonomies.end()) return out;
+  std::vector<std::vector<int>> at_depth(facts_.categories.size());
+  for (const auto& node : t->second.nodes()) {
+    const int id = facts_.categories.find(a.taxonomy + ":" + node.code);
+    for (const auto& code : t->second.ancestors_at_depth(node.code, a.depth)) {
+      at_depth[id].push_back(facts_.categories.find(a.taxonomy + ":" + code));
+    }
+  }
+  // Distinct depth categories per body, then their union over each scope.
+  const auto& plans = plan_mask(a, Fn::kActions, year);
+  std::vector<std::vector<int>> own(facts_.body_count());
+  for (std::size_t p = 0; p < plans.size(); ++p) {
+    if (!plans[p]) continue;
+    const auto& pf = facts_.plans[p];
+    auto& set = own[pf.body];
+    for (int act = pf.first_action; act < pf.first_action + pf.action_count; ++act) {
+      const auto& cats = facts_.action_categories;
+      for (int k = cats.offsets[act]; k < cats.offsets[act + 1]; ++k) {
+        for (int c : at_depth[cats.items[k]]) set.push_back(c);
+      }
+    }
+  }
+  for (auto& set : own) {
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+  }
+  const Csr& scope = facts_.scope(year);
+  std::vector<int> stamp(facts_.categories.size(), -1);
+  for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
+    const int b = batch.bodies[i];
+    int distinct = 0;
+    for (int k = scope.offsets[b]; k < scope.offsets[b + 1]; ++k) {
+      for (int c : own[scope.items[k]]) {
+        if (stamp[c] != static_cast<int>(i)) {
+          stamp[c] = static_cast<int>(i);
+          ++distinct;
+        }
+      }
+    }
+    out[i] = distinct;
+  }
+  return out;
+}
+
+std::vector<double> Evaluator::completion(const CNode& n, const Batch& batch, int year) {
+  const CallArgs& a = n.call;
+  const std::size_t bodies = facts_.body_count();
+  // Per body: sum of weights, weighted completion, count and plain completion sum.
+  std::vector<double> w(bodies, 0), wc(bodies, 0), cnt(bodies, 0), c(bodies, 0);
+  const auto& plans = plan_mask(a, Fn::kActions, year);
+  std::vector<double> weight(facts_.actions.size(), 0.0);
+  auto lines = facts_.lines_by_year.find(year);
+  if (lines != facts_.lines_by_year.end()) {
+    for (int l : lines->second) weight[facts_.lines[l].action] += static_cast<double>(facts_.lines[l].planned);
+  }
+  const Date end_of_year{year, 12, 31};
+  for (std::size_t p = 0; p < plans.size(); ++p) {
+    if (!plans[p]) continue;
+    const auto& pf = facts_.plans[p];
+    for (int act = pf.first_action; act < pf.first_action + pf.action_count; ++act) {
+      const Action& action = *facts_.actions[act];
+      const Progress* progress = action.progress_at(end_of_year);
+      const double value = progress ? progress->completion : (action.status == ActionStatus::kCompleted ? 100.0 : 0.0);
+      w[pf.body] += weight[act];
+      wc[pf.body] += weight[act] * value;
+      cnt[pf.body] += 1;
+      c[pf.body] += value;
+    }
+  }
+  const Csr& scope = facts_.scope(year);
+  std::vector<double> out(batch.bodies.size(), kNull);
+  for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
+    const int b = batch.bodies[i];
+    double sw = 0, swc = 0, sc = 0, sn = 0;
+    for (int k = scope.offsets[b]; k < scope.offsets[b + 1]; ++k) {
+      const int m = scope.items[k];
+      sw += w[m];
+      swc += wc[m];
+      sc += c[m];
+      sn += cnt[m];
+    }
+    if (sn == 0) continue;
+    out[i] = (!a.equal_weight && sw > 0) ? swc / sw : sc / sn;
+  }
+  return out;
+}
+
+std::vector<double> Evaluator::held(const CNode& n, const Batch& batch, int year, bool years) {
+  const int scheme = facts_.schemes.find(n.call.text);
+  std::vector<double> out(batch.bodies.size(), years ? kNull : 0.0);
+  if (scheme < 0) return out;
+  std::vector<int> position(facts_.body_count(), -1);
+  for (std::size_t i = 0; i < batch.bodies.size(); ++i) position[batch.bodies[i]] = static_cast<int>(i);
+  const Date start{year, 1, 1}, end{year, 12, 31};
+  // Records are sorted by date: the last one on or before the end of the year is in force.
+  std::vector<const CertificationFact*> latest(batch.bodies.size(), nullptr);
+  std::vector<int> first_grant(batch.bodies.size(), INT_MAX);
+  for (const auto& c : facts_.certifications) {
+    const int pos = position[c.body];
+    if (pos < 0 || c.scheme != scheme || end < c.date) continue;
+    latest[pos] = &c;
+    const bool grants = c.status == CertificationStatus::kGranted || c.status == CertificationStatus::kRenewed;
+    if (grants) first_grant[pos] = std::min(first_grant[pos], c.date.year);
+  }
+  for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
+    if (years) {
+      if (first_grant[i] != INT_MAX) out[i] = year - first_grant[i];
+      continue;
+    }
+    const auto* c = latest[i];
+    const bool grants = c && (c->status == CertificationStatus::kGranted || c->status == CertificationStatus::kRenewed);
+    out[i] = truth(grants && (!c->expires || !(*c->expires < start)));
+  }
+  return out;
+}
+
+}  // namespace civicplan::detail

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+// Columnar facts built once per workspace state: bodies, scope index, plans, actions,
+// budget lines, statistics, cases, ledger, places and certification records.
+#pragma once
+
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "civicplan/model.hpp"
+
+namespace civicplan::detail {
+
+inline const double kNull = std::numeric_limits<double>::quiet_NaN();
+inline bool is_null(double v) { return std::isnan(v); }
+
+/// A string dictionary: stable small integer ids for repeated strings.
+class Dictionary {
+ public:
+  int add(const std::string& s);
+  /// The id of `s`, or -1.
+  int find(const std::string& s) const;
+  const std::vector<std::string>& names() const { return names_; }
+  std::size_t size() const { return names_.size(); }
+
+ private:
+  std::unordered_map<std::string, int> ids_;
+  std::vector<std::string> names_;
+};
+
+/// Compressed rows: for each body i, items[offsets[i] .. offsets[i+1]).
+struct Csr {
+  std::vector<int> offsets{0};
+  std::vector<int> items;
+  std::size_t rows() const { return offsets.size() - 1; }
+};
+
+struct PlanFact {
+  int body = 0;
+  int from = 0, to = 0;
+  int kind = 0;                  // in Facts::plan_kinds
+  PlanStatus status = PlanStatus::kDraft;
+  PlanVariant variant = PlanVariant::kOriginal;
+  int based_on = -1;             // plan index
+  int first_action = 0, action_count = 0;
+};
+
+struct LineFact {
+  int action = 0;
+  int year = 0;
+  int source = 0;                // in Facts::sources
+  std::int64_t planned = 0, actual = 0;
+};
+
+struct CaseFact {
+  int body = 0;
+  int service = -1;              // category id
+  int opened = 0, closed = INT_MAX;  // years
+  bool opened_in_range = true;
+};
+
+struct LedgerFact {
+  int body = 0;
+  int service = 0;               // in Facts::ledger_services
+  int year = 0;
+  std::int64_t charged = 0, collected = 0;
+};
+
+struct PlaceFact {
+  int body = 0;
+  int category = 0;              // in Facts::place_categories
+  int since = INT_MIN;           // year
+};
+
+struct CertificationFact {
+  int body = 0;
+  int scheme = 0;                // in Facts::schemes
+  CertificationStatus status = CertificationStatus::kGranted;
+  Date date;
+  std::optional<Date> expires;
+};
+
+/// Immutable facts of one model state, laid out for evaluation over many bodies at once.
+class Facts {
+ public:
+  explicit Facts(const Model& model);
+
+  const Model& model() const { return *model_; }
+  std::size_t body_count() const { return body_ids.size(); }
+  int body(const std::string& id) const;  // -1 when unknown
+
+  /// Distinct scope (the body and all its descendants) of every body in `year`; rows in body order.
+  const Csr& scope(int year) const;
+  /// Leaves of every body's scope in `year` (bodies without members that year).
+  const Csr& leaves(int year) const;
+  /// Mask over category ids: 1 where the category is `ref` or below it. Empty when `ref` is unknown.
+  const std::vector<char>& under(const std::string& ref) const;
+
+  std::vector<std::string> body_ids;
+  std::vector<BodyKind> body_kind;
+  std::unordered_map<std::string, int> body_index;
+
+  /// Years the workspace holds data for: plan periods, budget lines, statistics, cases, ledger.
+  std::vector<int> data_years;
+
+  Dictionary categories;         // "<taxonomy>:<code>"
+  Dictionary plan_kinds;
+  Dictionary sources;
+  Dictionary ledger_services;
+  Dictionary place_categories;
+  Dictionary schemes;
+
+  std::vector<PlanFact> plans;               // model order (plan id)
+  std::vector<std::string> plan_ids;
+  std::vector<int> action_plan;
+  std::vector<ActionStatus> action_status;
+  std::vector<int> action_horizon;           // -1 when none
+  Csr action_categories;                     // category ids of each action
+  std::vector<const Action*> actions;
+  std::vector<LineFact> lines;
+  std::map<int, std::vector<int>> lines_by_year;
+  std::vector<double> feedback_sum;          // per action
+  std::vector<int> feedback_count;
+  std::vector<CaseFact> cases;
+  std::vector<LedgerFact> ledger;
+  std::vector<PlaceFact> places;
+  std::vector<CertificationFact> certifications;
+  /// statistics[variable][year] = value per body (kNull when missing).
+  std::unordered_map<std::string, std::map<int, std::vector<double>>> statistics;
+
+ private:
+  const Model* model_;
+  std::shared_ptr<const Registry> registry_;
+  mutable std::mutex mutex_;
+  mutable std::map<int, std::unique_ptr<Csr>> scopes_, leaves_;
+  mutable std::unordered_map<std::string, std::unique_ptr<std::vector<char>>> under_;
+};
+
+}  // namespace civicplan::detail

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+// Compiled expressions and their evaluation over many bodies at once.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "civicplan/error.hpp"
+#include "detail/ast.hpp"
+#include "detail/facts.hpp"
+
+namespace civicplan::detail {
+
+enum class Fn {
+  kNone,
+  kActions, kBudget, kPlans, kCategories, kRating, kCases, kNewCases, kCharged, kCollected,
+  kMembers, kPlaces, kCompletion, kCertified, kHeld, kYearsHeld, kIndicator, kParam,
+  kIf, kMin, kMax, kAbs, kRound, kCoalesce, kExists,
+};
+
+enum class Agg { kSum, kMean, kMin, kMax, kCount, kShare };
+
+/// The arguments of a fact function, resolved at compile time.
+struct CallArgs {
+  std::string category;          // category ref filter ("" = none)
+  std::string plan_kind;         // plan kind filter ("" = none)
+  int action_status = -1;        // ActionStatus or -1
+  int horizon = -1;              // Horizon or -1
+  int variant = -1;              // PlanVariant or -1 (= the effective plans)
+  int plan_status_mask = 0;      // bit per PlanStatus; 0 = the context default
+  bool actual = false;           // budget(kind: "actual")
+  std::string source;            // budget source
+  std::string service;           // cases: category ref; ledger: service key
+  std::string place_category;
+  std::string taxonomy;
+  int depth = 1;
+  Agg agg = Agg::kSum;
+  BodyKind member_kind = BodyKind::kMunicipality;
+  bool equal_weight = false;
+  std::string text;              // scheme, indicator id or parameter name
+  int digits = 0;                // round()
+};
+
+struct CNode {
+  NodeKind kind = NodeKind::kNumber;
+  Fn fn = Fn::kNone;
+  double number = 0;
+  int lag = 0;
+  std::string name;              // statistic name
+  CallArgs call;
+  std::vector<CNode> args;
+  std::string key;               // memo key of a fact function: function + arguments
+  int line = 1, column = 1;
+};
+
+/// What names an expression may use: the workspace's statistics, taxonomies, indicators, ...
+struct Vocabulary {
+  std::set<std::string> statistics;
+  std::set<std::string> plan_kinds;
+  std::set<std::string> sources;
+  std::set<std::string> ledger_services;
+  std::set<std::string> place_categories;
+  std::set<std::string> indicators;
+  std::set<std::string> schemes;       // rulesets that certified() may name
+  std::map<std::string, double> parameters;
+  const std::map<std::string, Taxonomy>* taxonomies = nullptr;
+  /// Statistics are optional: when true, an unknown bare name is accepted (its value is null).
+  bool lenient_statistics = false;
+
+  static Vocabulary from_model(const Model& m);
+};
+
+/// Compiles a parsed expression; throws ParseError (with line:column and caret) on an
+/// unknown name, function, argument or value.
+CNode compile(const Node& root, const std::string& text, const std::string& source, const Vocabulary& vocab);
+
+/// Parses and compiles in one step.
+CNode compile_text(const std::string& text, const std::string& source, const Vocabulary& vocab);
+
+/// The indicator and ruleset references of a compiled expression.
+void collect_references(const CNode& n, std::set<std::string>& indicators, std::set<std::string>& schemes);
+
+/// A set of bodies evaluated together, with a key that names it for memoisation.
+struct Batch {
+  std::string key;
+  std::vector<int> bodies;
+};
+
+struct EvalOptions {
+  bool preview = false;
+  const std::map<std::string, double>* parameters = nullptr;
+  /// The compiled formula of indicator `id` for `year`, or nullptr when none applies.
+  std::function<const CNode*(const std::string& id, int year)> indicator;
+  /// Whether each body of `bodies` passes ruleset `scheme` in `year` (1, 0 or null).
+  std::function<std::vector<double>(const std::string& scheme, const Batch& bodies, int year)> certified;
+};
+
+/// Evaluates compiled expressions over batches of bodies; memoises fact arrays per year.
+/// One evaluator serves one model state and one set of options.
+class Evaluator {
+ public:
+  Evaluator(const Facts& facts, EvalOptions options);
+  /// One value per body of the batch; kNull for null. Booleans are 1 and 0.
+  std::vector<double> eval(const CNode& n, const Batch& batch, int year);
+  const Facts& facts() const { return facts_; }
+
+ private:
+  std::vector<double> eval_call(const CNode& n, const Batch& batch, int year);
+  const std::vector<char>& plan_mask(const CallArgs& a, Fn fn, int year);
+  const std::vector<char>& superseded(int status_mask, int year);
+  int status_mask(const CallArgs& a) const;
+  bool action_ok(int action, const CallArgs& a, const std::vector<char>* category_mask) const;
+  std::vector<double> scope_sum(const std::vector<double>& own, const Batch& batch, int year) const;
+  std::vector<double> statistic(const std::string& name, const Batch& batch, int year);
+  std::vector<double> members(const CNode& n, const Batch& batch, int year);
+  std::vector<double> categories(const CNode& n, const Batch& batch, int year);
+  std::vector<double> completion(const CNode& n, const Batch& batch, int year);
+  std::vector<double> held(const CNode& n, const Batch& batch, int year, bool years);
+
+  const Facts& facts_;
+  EvalOptions options_;
+  int depth_ = 0;
+  std::unordered_map<std::string, std::vector<double>> own_;
+  std::unordered_map<std::string, std::vector<char>> masks_;
+  std::unordered_map<std::string, std::vector<double>> results_;
+};
+
+}  // namespace civicplan::detail
