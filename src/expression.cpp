@@ -332,6 +332,7 @@ class Parser {
         if (!is_op(")")) {
           while (true) {
             std::string keyword;
+            std::pair<int, int> keyword_at{cur_.line, cur_.column};
             if (cur_.type == Tok::kName) {
               // Look ahead for "name :" without consuming a general expression.
               const auto saved_pos = pos_;
@@ -340,6 +341,7 @@ class Parser {
               advance();
               if (is_op(":")) {
                 keyword = saved.text;
+                keyword_at = {saved.line, saved.column};
                 advance();
               } else {
                 pos_ = saved_pos;
@@ -349,6 +351,7 @@ class Parser {
               }
             }
             n->arg_names.push_back(keyword);
+            n->arg_name_at.push_back(keyword_at);
             n->args.push_back(expr());
             if (is_op(",")) {
               advance();

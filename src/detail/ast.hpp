@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace civicplan::detail {
@@ -37,6 +38,7 @@ struct Node {
   std::string text;              // kString value, kName / kCall name
   std::vector<std::unique_ptr<Node>> args;  // operands or call arguments in order
   std::vector<std::string> arg_names;       // for calls: keyword of each argument or ""
+  std::vector<std::pair<int, int>> arg_name_at;  // line and column of each keyword
   int lag = 0;                   // kLag: year offset (negative looks back)
   int line = 1;
   int column = 1;

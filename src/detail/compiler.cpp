@@ -110,8 +110,9 @@ class Compiler {
   }
 
  private:
-  [[noreturn]] void fail(const Node& n, const std::string& message) const {
-    throw ParseError(caret_message(text_, n.line, n.column, message), source_, n.line, n.column);
+  [[noreturn]] void fail(const Node& n, const std::string& message) const { fail_at({n.line, n.column}, message); }
+  [[noreturn]] void fail_at(std::pair<int, int> at, const std::string& message) const {
+    throw ParseError(caret_message(text_, at.first, at.second, message), source_, at.first, at.second);
   }
 
   CNode name(const Node& n) {
@@ -246,7 +247,7 @@ class Compiler {
           if (kw == spec->params[k].name) slot = k;
         }
         if (slot == spec->params.size()) {
-          fail(arg, "unknown argument " + quote(kw) + " of " + n.text + "()" +
+          fail_at(n.arg_name_at[i], "unknown argument " + quote(kw) + " of " + n.text + "()" +
                         (names.empty() ? "" : "; it takes " + join(names, ", ")) + did_you_mean(kw, names));
         }
       }

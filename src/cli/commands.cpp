@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: Apache-2.0
+// The verbs of the civicplan tool: the verb table and the validate, import and export verbs.
+#include "commands.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "civicplan/bundle.hpp"
+
+namespace civicplan::cli {
+
+namespace {
+
+struct Noun {
+  const char* array;
+  const char* singular;
+  const char* plural;
+};
+
+const Noun kNouns[] = {
+    {"bodies", "body", "bodies"},
+    {"taxonomies", "taxonomy", "taxonomies"},
+    {"crosswalks", "crosswalk", "crosswalks"},
+    {"plans", "plan", "plans"},
+    {"actions", "action", "actions"},
+    {"statistics", "statistic", "statistics"},
+    {"feedback", "feedback", "feedback"},
+    {"certifications", "certification record", "certification records"},
+    {"cases", "case", "cases"},
+    {"ledger", "ledger entry", "ledger entries"},
+    {"places", "place", "places"},
+    {"indicators", "indicator", "indicators"},
+    {"rulesets", "ruleset", "rulesets"},
+    {"users", "user", "users"},
+};
+
+bool has_csv_extension(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".csv";
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw NotFoundError("file", path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw NotFoundError("file", path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// An error about a file as one line that names the file once.
+std::string about_file(const std::string& file, const Error& error) {
+  const std::string message = error.what();
+  return message.find(file) == std::string::npos ? file + ": " + message : message;
+}
+
+// The objects of a valid bundle by array name (a valid bundle has no duplicates), plus actions.
+std::map<std::string, std::size_t> bundle_counts(const nlohmann::json& bundle) {
+  std::map<std::string, std::size_t> counts;
+  for (const auto& name : array_order()) {
+    auto it = bundle.find(name);
+    if (it != bundle.end() && it->is_array()) counts[name] = it->size();
+  }
+  counts["actions"] = 0;
+  if (auto plans = bundle.find("plans"); plans != bundle.end() && plans->is_array()) {
+    for (const auto& plan : *plans) {
+      if (auto actions = plan.find("actions"); actions != plan.end() && actions->is_array()) {
+        counts["actions"] += actions->size();
+      }
+    }
+  }
+  return counts;
+}
+
+std::string plural(std::size_t n, const char* singular, const char* plural_form) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural_form);
+}
+
+// "added 2 bodies, 1 plan; replaced 1 statistic", or "nothing to import".
+std::string describe_import(const ImportSummary& summary) {
+  const std::string added = describe_counts(summary.added);
+  const std::string replaced = describe_counts(summary.replaced);
+  if (added.empty() && replaced.empty()) return "nothing to import";
+  std::string text;
+  if (!added.empty()) text = "added " + added;
+  if (!replaced.empty()) text += (text.empty() ? "" : "; ") + std::string("replaced ") + replaced;
+  return text;
+}
+
+// Validates one file on its own; reports the outcome and returns true when it is valid.
+bool validate_file(const std::string& file, Io& io) {
+  try {
+    if (has_csv_extension(file)) {
+      const std::size_t rows = read_statistics_csv(read_text_file(file), file).size();
+      io.out << "ok: " << file << " (" << describe_counts({{"statistics", rows}}, {"statistics"})
+             << ")\n";
+      return true;
+    }
+    const nlohmann::json bundle = read_json_file(file);
+    // A fresh in-memory workspace checks everything an import would, formulas included.
+    const std::vector<Issue> issues = Workspace().validate(bundle);
+    if (!issues.empty()) {
+      print_issues(io.err, file, issues);
+      io.err << "civicplan: error: " << file << ": " << plural(issues.size(), "issue", "issues")
+             << "\n";
+      return false;
+    }
+    const auto counts = bundle_counts(bundle);
+    io.out << "ok: " << file << " (" << describe_counts(counts, {"bodies", "plans", "actions"})
+           << ")\n";
+    return true;
+  } catch (const ValidationError& e) {
+    print_issues(io.err, file, e.issues());
+    io.err << "civicplan: error: " << file << ": " << plural(e.issues().size(), "issue", "issues")
+           << "\n";
+  } catch (const Error& e) {
+    io.err << "civicplan: error: " << about_file(file, e) << "\n";
+  }
+  return false;
+}
+
+// The one-line account of an import that stopped at file `index` of `files`.
+std::string import_stopped(const std::vector<std::string>& files, std::size_t index,
+                           const std::string& why) {
+  std::string line = "civicplan: error: " + why + "; " + files[index] + " was not imported";
+  const std::size_t later = files.size() - index - 1;
+  if (later > 0) line += ", nor the " + plural(later, "file", "files") + " after it";
+  if (index > 0)
+    line += "; " + plural(index, "earlier file", "earlier files") +
+            (index == 1 ? " was" : " were") + " imported";
+  return line;
+}
+
+std::string dump_bundle(const nlohmann::json& bundle) {
+  return bundle.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+const std::vector<std::string>& array_order() {
+  static const std::vector<std::string> order = [] {
+    std::vector<std::string> names;
+    for (const auto& n : kNouns) names.emplace_back(n.array);
+    return names;
+  }();
+  return order;
+}
+
+std::string noun(const std::string& array, std::size_t count) {
+  for (const auto& n : kNouns) {
+    if (array == n.array) return count == 1 ? n.singular : n.plural;
+  }
+  return array;
+}
+
+std::string describe_counts(const std::map<std::string, std::size_t>& counts,
+                            const std::vector<std::string>& always) {
+  std::vector<std::string> names = array_order();
+  for (const auto& entry : counts) {
+    if (std::find(names.begin(), names.end(), entry.first) == names.end())
+      names.push_back(entry.first);
+  }
+  std::string text;
+  for (const auto& name : names) {
+    auto it = counts.find(name);
+    const std::size_t n = it == counts.end() ? 0 : it->second;
+    const bool listed = std::find(always.begin(), always.end(), name) != always.end();
+    if (n == 0 && !listed) continue;
+    if (!text.empty()) text += ", ";
+    text += std::to_string(n) + " " + noun(name, n);
+  }
+  return text;
+}
+
+void print_issues(std::ostream& err, const std::string& file, const std::vector<Issue>& issues) {
+  for (const auto& issue : issues) {
+    // A CSV issue's path is already "FILE:LINE"; print it once, as compilers do.
+    const bool names_file = issue.path.size() > file.size() &&
+                            issue.path.compare(0, file.size(), file) == 0 &&
+                            issue.path[file.size()] == ':';
+    if (!names_file) err << file << ": ";
+    if (!issue.path.empty()) err << issue.path << ": ";
+    err << issue.message << "\n";
+  }
+}
+
+Workspace open_existing_workspace(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw NotFoundError("workspace", path);
+  return Workspace::open(path);
+}
+
+int run_validate(const Args& args, Io& io) {
+  bool all_valid = true;
+  for (const auto& file : args.positionals()) {
+    if (!validate_file(file, io)) all_valid = false;
+  }
+  return all_valid ? 0 : 1;
+}
+
+int run_import(const Args& args, Io& io) {
+  const std::string& db = args.positionals().front();
+  const std::vector<std::string> files(args.positionals().begin() + 1, args.positionals().end());
+  Workspace ws = Workspace::open(db);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
+    try {
+      const ImportSummary summary = ws.import_file(file);
+      io.out << "imported " << file << ": " << describe_import(summary) << "\n";
+    } catch (const ValidationError& e) {
+      print_issues(io.err, file, e.issues());
+      io.err << import_stopped(files, i,
+                               file + " has " + plural(e.issues().size(), "issue", "issues"))
+             << "\n";
+      return 1;
+    } catch (const Error& e) {
+      io.err << import_stopped(files, i, about_file(file, e)) << "\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int run_export(const Args& args, Io& io) {
+  const Workspace ws = open_existing_workspace(args.positionals().front());
+  if (auto out = args.value("out")) {
+    ws.export_bundle_file(*out);
+    const auto counts = ws.model().counts();
+    io.out << "exported " << args.positionals().front() << " to " << *out << " ("
+           << describe_counts(counts, {"bodies", "plans", "actions"}) << ")\n";
+    return 0;
+  }
+  io.out << dump_bundle(ws.export_bundle()) << "\n";
+  return 0;
+}
+
+const std::vector<Verb>& verbs() {
+  static const std::vector<Verb> table = {
+      {{"export",
+        "Write a workspace out as a bundle.",
+        "Writes everything the workspace holds as one civicplan bundle (JSON, keys and\n"
+        "objects sorted, 1-space indent) to standard output, or with --out to a file,\n"
+        "atomically (a temporary file, then a rename). Importing the bundle into an\n"
+        "empty workspace reproduces the workspace exactly.",
+        {{"DB", "the workspace file (SQLite); it must exist"}},
+        {{"out", "FILE", "write the bundle to FILE instead of standard output", {}}},
+        {"civicplan export region.db --out region-backup.json",
+         "civicplan export region.db > region.json"}},
+       run_export},
+      {{"import",
+        "Import bundles and statistics tables into a workspace.",
+        "Imports each file into the workspace DB (created if absent), in the order given.\n"
+        "A .json file is a civicplan bundle; a .csv file is a statistics table with the\n"
+        "header body,year,variable,value. Each file is imported all-or-nothing: it is\n"
+        "validated in full against itself and the workspace first. The first file with\n"
+        "errors stops the import: its issues are listed as FILE: PATH: MESSAGE, nothing\n"
+        "of it is written, and the files after it are not imported (exit status 1).",
+        {{"DB", "the workspace file (SQLite), created if absent"},
+         {"BUNDLE", "bundle files (.json) or statistics tables (.csv)", true}},
+        {},
+        {"civicplan import region.db bodies.json family-plans.json population.csv"}},
+       run_import},
+      {{"indicators",
+        "Compute indicators for bodies and years.",
+        "Computes the workspace's indicators for every body whose kind is one of an\n"
+        "indicator's levels, for every year the workspace holds data for. --id, --body and\n"
+        "--year narrow that (each may be repeated). Rows are sorted by indicator, body and\n"
+        "year; an empty value is null (missing data or a division by zero). The table and\n"
+        "CSV round values to each indicator's decimals; JSON keeps the exact values.",
+        {{"DB", "the workspace file (SQLite); it must exist"}},
+        {{"id", "ID", "compute only this indicator", {}, true},
+         {"body", "BODY", "only this body", {}, true},
+         {"year", "YEAR", "only this year", {}, true},
+         {"format", "FORMAT", "output format", {"table", "csv", "json"}}},
+        {"civicplan indicators region.db", "civicplan indicators region.db --id spend_per_inhabitant --year 2021",
+         "civicplan indicators region.db --body dist-pianura-est --format csv"}},
+       run_indicators},
+      {{"info",
+        "Summarize what a workspace holds.",
+        "Prints the bodies by kind, the plans by kind and status, the actions by\n"
+        "macro-area (the top-level categories of each taxonomy; an action counts once\n"
+        "under every macro-area it falls under, actions without a category on a line of\n"
+        "their own), the planned and actual budget in euros of all plans and years by\n"
+        "plan kind and by funding source, and the number of statistics, places, cases,\n"
+        "ledger entries, certification records, feedback and users.",
+        {{"DB", "the workspace file (SQLite); it must exist"}},
+        {{"format",
+          "FORMAT",
+          "output format: a readable table (default) or stable JSON",
+          {"table", "json"}}},
+        {"civicplan info region.db", "civicplan info region.db --format json"}},
+       run_info},
+      {{"validate",
+        "Check bundles and statistics tables without importing them.",
+        "Validates each file on its own: a .json file as a civicplan bundle (types, enums,\n"
+        "amounts, dates, references, duplicates, cycles), a .csv file as a statistics\n"
+        "table. Prints \"ok: FILE (...)\" with what a valid file holds; for an invalid\n"
+        "file, every issue on standard error as FILE: PATH: MESSAGE. Exit status 1 when\n"
+        "any file is invalid.",
+        {{"BUNDLE", "bundle files (.json) or statistics tables (.csv)", true}},
+        {},
+        {"civicplan validate family-plans.json population.csv"}},
+       run_validate},
+  };
+  return table;
+}
+
+const Verb* find_verb(const std::string& name) {
+  for (const auto& verb : verbs()) {
+    if (verb.spec.name == name) return &verb;
+  }
+  return nullptr;
+}
+
+}  // namespace civicplan::cli
