@@ -77,7 +77,7 @@ def bundle(**arrays):
         plan["actions"] = [{k: a[k] for k in ACTION_KEYS if k in a} for a in plan["actions"]]
     out = {"format": "civicplan-bundle", "version": 1}
     for key in ("bodies", "taxonomies", "crosswalks", "plans", "statistics", "feedback",
-                "certifications", "cases", "ledger", "places", "users"):
+                "certifications", "cases", "ledger", "places", "indicators", "rulesets", "users"):
         if arrays.get(key):
             out[key] = arrays[key]
     return out
@@ -916,7 +916,153 @@ def gen_family():
          "roles": [{"role": "viewer", "body": "distretto-famiglia-trentino-sud"}]},
     ]
     return bundle(bodies=bodies, taxonomies=[taxonomy], plans=plans, statistics=statistics,
+                  indicators=FAMILY_INDICATORS,
                   feedback=feedback, certifications=certifications, places=places, users=users)
+
+
+# =========================================================================== indicators
+
+def indicator(iid, label, formula, levels, unit=None, decimals=None, target=None,
+              description=None, formulas=None):
+    """An indicator definition (DESIGN §6)."""
+    out = {"id": iid, "label": label}
+    if unit:
+        out["unit"] = unit
+    if formulas:
+        out["formulas"] = [{"from": y, "formula": f} for y, f in formulas]
+    else:
+        out["formula"] = formula
+    out["levels"] = levels
+    if decimals is not None:
+        out["decimals"] = decimals
+    if target:
+        out["target"] = {"op": target[0], "value": target[1]}
+    if description:
+        out["description"] = description
+    return out
+
+
+FAMILY_LEVELS = ["municipality", "district", "province"]
+
+FAMILY_INDICATORS = [
+    indicator("fam_actions_per_1000", "Azioni del piano famiglia ogni 1.000 abitanti",
+              'actions(plan_kind: "family") / population * 1000', FAMILY_LEVELS,
+              unit="azioni / 1.000 ab.", decimals=2),
+    indicator("fam_spend_per_inhabitant", "Spesa programmata per le famiglie per abitante",
+              'budget(plan_kind: "family") / population', FAMILY_LEVELS, unit="€ / ab.",
+              decimals=2, target=(">=", 5),
+              description="Budget pianificato dei piani famiglia approvati nell'anno, diviso "
+                          "per la popolazione residente (rapporto delle somme per i gruppi)."),
+    indicator("fam_spend_actual_share", "Quota di spesa rendicontata",
+              'budget("actual", plan_kind: "family") / budget(plan_kind: "family")',
+              FAMILY_LEVELS, unit="quota", decimals=3),
+    indicator("fam_macro_areas", "Macro-aree coperte dal piano famiglia",
+              'categories("family-tn", 1, plan_kind: "family")', FAMILY_LEVELS,
+              unit="macro-aree su 5", target=(">=", 4)),
+    indicator("fam_completed_share", "Quota di azioni concluse",
+              'actions(plan_kind: "family", status: "completed") / actions(plan_kind: "family")',
+              FAMILY_LEVELS, unit="quota", decimals=3),
+    indicator("fam_completion", "Avanzamento medio ponderato sul budget",
+              'completion(plan_kind: "family")', FAMILY_LEVELS, unit="%", decimals=1),
+    indicator("fam_places_per_1000_children", "Luoghi family ogni 1.000 bambini (0-14)",
+              "places() / children * 1000", FAMILY_LEVELS, unit="luoghi / 1.000 bambini",
+              decimals=2),
+    indicator("fam_large_family_fees", "Azioni di agevolazione per famiglie numerose",
+              'actions(category: "family-tn:T23")', FAMILY_LEVELS, unit="azioni"),
+    indicator("fam_economic_measures_per_child", "Spesa in misure economiche per bambino",
+              None, FAMILY_LEVELS, unit="€ / bambino", decimals=2,
+              formulas=[(2020, 'budget(plan_kind: "family") / children'),
+                        (2022, 'budget(plan_kind: "family", category: "family-tn:B") / children')],
+              description="Dal 2022 conta solo la macro-area B (Misure economiche)."),
+    indicator("fam_population_change", "Variazione della popolazione sull'anno precedente",
+              "population - population[-1]", FAMILY_LEVELS, unit="abitanti"),
+    indicator("fam_certified_share", "Quota di comuni con certificazione Family in Trentino",
+              'members(held("family-in-trentino"), "share")', ["district", "province"],
+              unit="quota", decimals=3),
+    indicator("fam_large_municipalities_share", "Quota di comuni sopra 5.000 abitanti",
+              'members(population > 5000, "share")', ["district", "province"], unit="quota",
+              decimals=3),
+]
+
+ZONE_LEVELS = ["district", "region"]
+ZONE_AREAS = [("TRA", "interventi trasversali"), ("DOM", "domiciliarità"),
+              ("POV", "povertà"), ("MIN", "minori e famiglie"), ("NA", "non autosufficienza"),
+              ("DIS", "disabilità"), ("SMD", "salute mentale e dipendenze"),
+              ("IMM", "immigrazione"), ("VIO", "violenza di genere")]
+
+ZONE_INDICATORS = [
+    indicator("zone_spend_per_inhabitant", "Spesa programmata del Piano di zona per abitante",
+              'budget(plan_kind: "zone") / population', ZONE_LEVELS, unit="€ / ab.", decimals=2),
+    indicator("zone_actual_share", "Quota di spesa rendicontata sul programmato",
+              'budget("actual", plan_kind: "zone") / budget(plan_kind: "zone")', ZONE_LEVELS,
+              unit="quota", decimals=3),
+    indicator("zone_implementation_ratio", "Piano attuativo rispetto al Piano di zona",
+              'budget(plan_kind: "zone", variant: "implementation") / '
+              'budget(plan_kind: "zone", variant: "original")', ZONE_LEVELS, unit="rapporto",
+              decimals=3,
+              description="Spesa programmata dal piano attuativo annuale diviso la spesa "
+                          "prevista per lo stesso anno dal Piano di zona triennale."),
+] + [
+    indicator("zone_share_%s" % code.lower(), "Quota di spesa: %s" % label,
+              'budget(plan_kind: "zone", category: "zone-er:%s") / budget(plan_kind: "zone")' % code,
+              ZONE_LEVELS, unit="quota", decimals=3)
+    for code, label in ZONE_AREAS
+] + [
+    indicator("zone_share_%s" % source, "Quota di finanziamento %s" % label,
+              'budget(plan_kind: "zone", source: "%s") / budget(plan_kind: "zone")' % source,
+              ZONE_LEVELS, unit="quota", decimals=3)
+    for source, label in (("regional", "regionale"), ("state", "statale"),
+                          ("municipal", "comunale"))
+]
+
+DIGITAL_INDICATORS = [
+    indicator("da_sheets_%s" % horizon, "Schede progetto: %s" % label,
+              'actions(plan_kind: "digital_agenda", horizon: "%s")' % horizon, ["municipality"],
+              unit="schede")
+    for horizon, label in (("ongoing", "in corso"), ("scheduled", "programmate"),
+                           ("short_term", "breve termine"), ("long_term", "lungo termine"))
+] + [
+    indicator("da_sheets_%s" % objective.replace("-", "_"), "Schede progetto per obiettivo: %s" % objective,
+              'actions(plan_kind: "digital_agenda", objective: "%s")' % objective,
+              ["municipality"], unit="schede")
+    for objective in ("semplificazione", "promozione", "competenze", "nuovi-servizi",
+                      "governance", "infrastrutture")
+] + [
+    indicator("da_completion", "Avanzamento dell'agenda digitale",
+              'completion(plan_kind: "digital_agenda")', ["municipality"], unit="%", decimals=1),
+]
+
+SOCIAL_LEVELS = ["municipality", "union"]
+
+SOCIAL_INDICATORS = [
+    indicator("soc_cases_per_1000", "Prese in carico ogni 1.000 abitanti",
+              "cases() / population * 1000", SOCIAL_LEVELS, unit="casi / 1.000 ab.", decimals=2),
+    indicator("soc_new_cases", "Nuove prese in carico nell'anno", "new_cases()", SOCIAL_LEVELS,
+              unit="casi"),
+    indicator("soc_minors_cases", "Prese in carico dell'area minori",
+              'cases(service: "servizi-sociali:minori")', SOCIAL_LEVELS, unit="casi"),
+    indicator("soc_elderly_cases_per_1000_over65", "Prese in carico anziani ogni 1.000 over 65",
+              'cases(service: "servizi-sociali:anziani") / population_65_plus * 1000',
+              SOCIAL_LEVELS, unit="casi / 1.000 over 65", decimals=2),
+]
+
+LEDGER_LEVELS = ["municipality", "union"]
+
+LEDGER_INDICATORS = [
+    indicator("fee_collection_rate", "Tasso di riscossione delle tariffe",
+              "collected() / charged()", LEDGER_LEVELS, unit="quota", decimals=3,
+              target=(">=", 0.9)),
+] + [
+    indicator("fee_collection_rate_%s" % service, "Tasso di riscossione: %s" % label,
+              'collected(service: "%s") / charged(service: "%s")' % (service, service),
+              LEDGER_LEVELS, unit="quota", decimals=3, target=(">=", 0.9))
+    for service, label in (("mensa", "mensa scolastica"),
+                           ("trasporto_scolastico", "trasporto scolastico"),
+                           ("nido", "asilo nido"))
+] + [
+    indicator("fee_charged_per_inhabitant", "Tariffe emesse per abitante",
+              "charged() / population", LEDGER_LEVELS, unit="€ / ab.", decimals=2),
+]
 
 
 # =========================================================================== (b) zone
@@ -1272,6 +1418,7 @@ def gen_zone():
          "roles": [{"role": "editor", "body": "dist-pianura-est"}]},
     ]
     return bundle(bodies=bodies, taxonomies=[ZONE_TAXONOMY], plans=[zone_plan, impl_plan],
+                  indicators=ZONE_INDICATORS,
                   statistics=statistics, users=users)
 
 
@@ -1562,6 +1709,7 @@ def gen_digital_agenda():
          "roles": [{"role": "viewer", "body": "toscana"}]},
     ]
     return bundle(bodies=bodies, taxonomies=[AGID_TAXONOMY], plans=[plan],
+                  indicators=DIGITAL_INDICATORS,
                   statistics=statistics, users=users)
 
 
@@ -1681,6 +1829,7 @@ def gen_social_cases():
                    {"role": "admin", "body": "federazione-camposampierese"}]},
     ]
     return bundle(bodies=bodies, taxonomies=[SOCIAL_TAXONOMY], statistics=statistics,
+                  indicators=SOCIAL_INDICATORS,
                   cases=cases, users=users)
 
 
@@ -1729,7 +1878,8 @@ def gen_union_ledger():
         {"id": "u-pontedera-viewer", "name": "Daniele Nardi",
          "roles": [{"role": "viewer", "body": "050029"}]},
     ]
-    return bundle(bodies=bodies, statistics=statistics, ledger=ledger, users=users)
+    return bundle(bodies=bodies, statistics=statistics, ledger=ledger, users=users,
+                  indicators=LEDGER_INDICATORS)
 
 
 def main():

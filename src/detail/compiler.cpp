@@ -29,7 +29,8 @@ struct FnSpec {
 
 const std::vector<Param> kPlanFilters = {{"category", ArgType::kString},  {"plan_kind", ArgType::kString},
                                          {"status", ArgType::kString},    {"horizon", ArgType::kString},
-                                         {"variant", ArgType::kString},   {"plan_status", ArgType::kString}};
+                                         {"variant", ArgType::kString},   {"plan_status", ArgType::kString},
+                                         {"objective", ArgType::kString}};
 
 const std::vector<FnSpec>& specs() {
   static const std::vector<FnSpec> kSpecs = {
@@ -313,6 +314,8 @@ class Compiler {
         static const std::vector<std::string> kB = {"municipality", "union",  "district",    "province",
                                                     "region",       "agency", "organization"};
         a.member_kind = *body_kind_from_string(choice(n, arg, param, kB));
+      } else if (param == "objective") {
+        a.objective = free_text(n, arg, param, vocab_.objectives);
       } else if (param == "source") {
         a.source = free_text(n, arg, param, vocab_.sources);
       } else if (param == "service") {
@@ -373,6 +376,7 @@ Vocabulary Vocabulary::from_model(const Model& m) {
   for (const auto& [key, s] : m.statistics) v.statistics.insert(s.variable);
   for (const auto& [id, p] : m.plans) {
     v.plan_kinds.insert(p.kind);
+    for (const auto& o : p.objectives) v.objectives.insert(o.id);
     for (const auto& a : p.actions) {
       for (const auto& b : a.budget) v.sources.insert(b.source);
     }

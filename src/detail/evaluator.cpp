@@ -191,6 +191,10 @@ const std::vector<char>& Evaluator::plan_mask(const CallArgs& a, Fn fn, int year
 bool Evaluator::action_ok(int action, const CallArgs& a, const std::vector<char>* category_mask) const {
   if (a.action_status >= 0 && static_cast<int>(facts_.action_status[action]) != a.action_status) return false;
   if (a.horizon >= 0 && facts_.action_horizon[action] != a.horizon) return false;
+  if (!a.objective.empty()) {
+    const int objective = facts_.objectives.find(a.objective);
+    if (objective < 0 || facts_.action_objective[action] != objective) return false;
+  }
   if (category_mask) {
     if (category_mask->empty()) return false;
     const auto& cats = facts_.action_categories;

@@ -54,6 +54,7 @@ Facts::Facts(const Model& m) : model_(&m), registry_(std::make_shared<Registry>(
       action_plan.push_back(plan_no);
       action_status.push_back(a.status);
       action_horizon.push_back(a.horizon ? static_cast<int>(*a.horizon) : -1);
+      action_objective.push_back(a.objective ? objectives.add(*a.objective) : -1);
       for (const auto& c : a.categories) {
         const int cid = categories.find(c);
         if (cid >= 0) action_categories.items.push_back(cid);

@@ -122,6 +122,8 @@ class Facts {
   std::vector<int> action_plan;
   std::vector<ActionStatus> action_status;
   std::vector<int> action_horizon;           // -1 when none
+  std::vector<int> action_objective;         // in Facts::objectives, -1 when none
+  Dictionary objectives;
   Csr action_categories;                     // category ids of each action
   std::vector<const Action*> actions;
   std::vector<LineFact> lines;

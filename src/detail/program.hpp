@@ -29,6 +29,7 @@ enum class Agg { kSum, kMean, kMin, kMax, kCount, kShare };
 struct CallArgs {
   std::string category;          // category ref filter ("" = none)
   std::string plan_kind;         // plan kind filter ("" = none)
+  std::string objective;         // objective id filter ("" = none)
   int action_status = -1;        // ActionStatus or -1
   int horizon = -1;              // Horizon or -1
   int variant = -1;              // PlanVariant or -1 (= the effective plans)
@@ -62,6 +63,7 @@ struct CNode {
 struct Vocabulary {
   std::set<std::string> statistics;
   std::set<std::string> plan_kinds;
+  std::set<std::string> objectives;
   std::set<std::string> sources;
   std::set<std::string> ledger_services;
   std::set<std::string> place_categories;
