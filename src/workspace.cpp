@@ -221,6 +221,25 @@ IndicatorTable Workspace::compute_indicators(const std::vector<std::string>& ids
   return impl_->current_indicators().compute(impl_->current_facts(), ids, bodies, years);
 }
 
+std::optional<double> Workspace::evaluate(const std::string& expression, const std::string& body, int year,
+                                          bool preview) const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  const auto& facts = impl_->current_facts();
+  const int b = facts.body(body);
+  if (b < 0) throw NotFoundError("body", body);
+  const auto vocab = detail::Vocabulary::from_model(impl_->model);
+  const detail::CNode compiled = detail::compile_text(expression, "<expression>", vocab);
+  const auto& indicators = impl_->current_indicators();
+  detail::EvalOptions options;
+  options.preview = preview;
+  options.indicator = [&indicators](const std::string& id, int y) { return indicators.formula(id, y); };
+  detail::Evaluator evaluator(facts, options);
+  const auto values = evaluator.eval(compiled, detail::Batch{"", {b}}, year);
+  if (detail::is_null(values[0])) return std::nullopt;
+  return values[0];
+}
+
 nlohmann::json Workspace::export_bundle() const { return write_bundle(model()); }
 
 void Workspace::export_bundle_file(const std::string& path) const {

@@ -80,6 +80,11 @@ class CIVICPLAN_API Workspace {
                                     const std::vector<std::string>& bodies = {},
                                     const std::vector<int>& years = {}) const;
 
+  /// Evaluates an ad-hoc expression (DESIGN §5) for one body in one year; nullopt for null.
+  /// Throws ParseError for a syntax or name error, NotFoundError for an unknown body.
+  std::optional<double> evaluate(const std::string& expression, const std::string& body, int year,
+                                 bool preview = false) const;
+
   /// Re-reads the storage when another connection committed since the last read.
   /// Returns true when something changed.
   bool refresh() const;
