@@ -309,7 +309,8 @@ const CNode* IndicatorSet::formula(const std::string& id, int year) const {
 
 IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::string>& ids,
                                      const std::vector<std::string>& bodies, const std::vector<int>& years,
-                                     EvalOptions options) const {
+                                     EvalOptions options,
+                                     const std::function<void(Evaluator&)>& on_evaluator) const {
   std::vector<const CompiledIndicator*> chosen;
   if (ids.empty()) {
     for (const auto& kv : indicators_) chosen.push_back(&kv.second);
@@ -337,6 +338,7 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
     options.indicator = [this](const std::string& id, int year) { return formula(id, year); };
   }
   Evaluator evaluator(facts, options);
+  if (on_evaluator) on_evaluator(evaluator);
   IndicatorTable table;
   std::vector<std::int32_t> body_code(facts.body_count(), -1);
   for (std::size_t b = 0; b < facts.body_count(); ++b) {

@@ -211,7 +211,7 @@ std::vector<std::string> Registry::leaves(const std::string& id, int year) const
   return out;
 }
 
-std::optional<std::pair<int, std::vector<std::string>>> Registry::find_cycle() const {
+std::optional<MembershipCycle> Registry::find_cycle() const {
   const auto n = boost::num_vertices(graph_->graph);
   for (int year : graph_->breakpoints) {
     detail::YearGraph fg(graph_->graph, detail::InYear{&graph_->graph, year});
@@ -224,7 +224,10 @@ std::optional<std::pair<int, std::vector<std::string>>> Registry::find_cycle() c
     } catch (const detail::CycleFound& found) {
       std::vector<std::string> names;
       for (auto v : found.cycle) names.push_back(graph_->ids[v]);
-      return std::make_pair(year, std::move(names));
+      MembershipCycle cycle;
+      if (year != INT_MIN) cycle.year = year;
+      cycle.members = std::move(names);
+      return cycle;
     }
   }
   return std::nullopt;
@@ -232,8 +235,8 @@ std::optional<std::pair<int, std::vector<std::string>>> Registry::find_cycle() c
 
 void Registry::check_acyclic() const {
   if (auto c = find_cycle()) {
-    std::string what = c->first == INT_MIN ? "membership" : "membership (in " + std::to_string(c->first) + ")";
-    throw CycleError(what, c->second);
+    std::string what = c->year ? "membership (in " + std::to_string(*c->year) + ")" : "membership";
+    throw CycleError(what, c->members);
   }
 }
 

@@ -2,6 +2,7 @@
 // The workspace facade: validate, write in one transaction, then apply in memory.
 #include "civicplan/workspace.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "detail/csv.hpp"
 #include "detail/facts.hpp"
 #include "detail/indicators.hpp"
+#include "detail/rulesets.hpp"
 #include "detail/store.hpp"
 #include "detail/validate.hpp"
 
@@ -31,6 +33,7 @@ struct Workspace::Impl {
   mutable std::shared_ptr<const Registry> registry;
   mutable std::shared_ptr<const detail::Facts> facts;
   mutable std::shared_ptr<const detail::IndicatorSet> indicators;
+  mutable std::shared_ptr<const detail::RulesetSet> rulesets;
   mutable std::recursive_mutex mutex;
 
   // Drops everything derived from the model.
@@ -38,6 +41,7 @@ struct Workspace::Impl {
     registry.reset();
     facts.reset();
     indicators.reset();
+    rulesets.reset();
   }
 
   // Re-reads the store when another connection committed. Caller holds the mutex.
@@ -52,6 +56,7 @@ struct Workspace::Impl {
   static void check(const Model& merged, const detail::Origins& origins, std::vector<Issue>& issues) {
     detail::check_model(merged, origins, issues);
     detail::IndicatorSet::build(merged, origins, issues);
+    detail::RulesetSet::build(merged, origins, issues);
   }
 
   const detail::Facts& current_facts() const {
@@ -65,6 +70,24 @@ struct Workspace::Impl {
       indicators = detail::IndicatorSet::build(model, detail::Origins{}, issues);
     }
     return *indicators;
+  }
+
+  const detail::RulesetSet& current_rulesets() const {
+    if (!rulesets) {
+      std::vector<Issue> issues;
+      rulesets = detail::RulesetSet::build(model, detail::Origins{}, issues);
+    }
+    return *rulesets;
+  }
+
+  // Certifies a batch with an evaluator that also answers certified() and indicator().
+  std::vector<CertificationReport> certify_batch(const std::string& scheme, const detail::Batch& batch, int year,
+                                                 bool preview) const {
+    detail::Evaluator* self = nullptr;
+    detail::Evaluator ev(current_facts(),
+                         detail::certification_options(current_rulesets(), current_indicators(), preview, &self));
+    self = &ev;
+    return current_rulesets().evaluate(ev, scheme, batch, year, preview);
   }
 
   // Validates `delta` over the current model and commits it: store first, memory after.
@@ -218,7 +241,10 @@ IndicatorTable Workspace::compute_indicators(const std::vector<std::string>& ids
                                              const std::vector<int>& years) const {
   std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
   impl_->sync();
-  return impl_->current_indicators().compute(impl_->current_facts(), ids, bodies, years);
+  detail::Evaluator* self = nullptr;
+  auto options = detail::certification_options(impl_->current_rulesets(), impl_->current_indicators(), false, &self);
+  auto after_construction = [&self](detail::Evaluator& ev) { self = &ev; };
+  return impl_->current_indicators().compute(impl_->current_facts(), ids, bodies, years, options, after_construction);
 }
 
 std::optional<double> Workspace::evaluate(const std::string& expression, const std::string& body, int year,
@@ -231,13 +257,77 @@ std::optional<double> Workspace::evaluate(const std::string& expression, const s
   const auto vocab = detail::Vocabulary::from_model(impl_->model);
   const detail::CNode compiled = detail::compile_text(expression, "<expression>", vocab);
   const auto& indicators = impl_->current_indicators();
-  detail::EvalOptions options;
-  options.preview = preview;
-  options.indicator = [&indicators](const std::string& id, int y) { return indicators.formula(id, y); };
+  detail::Evaluator* self = nullptr;
+  detail::EvalOptions options =
+      detail::certification_options(impl_->current_rulesets(), indicators, preview, &self);
   detail::Evaluator evaluator(facts, options);
+  self = &evaluator;
   const auto values = evaluator.eval(compiled, detail::Batch{"", {b}}, year);
   if (detail::is_null(values[0])) return std::nullopt;
   return values[0];
+}
+
+std::vector<Ruleset> Workspace::rulesets() const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  std::vector<Ruleset> out;
+  for (const auto& [id, r] : impl_->current_rulesets().all()) out.push_back(r.def);
+  return out;
+}
+
+CertificationReport Workspace::certify(const std::string& body, const std::string& scheme, int year,
+                                       bool preview) const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  const auto& facts = impl_->current_facts();
+  const int b = facts.body(body);
+  if (b < 0) throw NotFoundError("body", body);
+  const auto* rs = impl_->current_rulesets().find(scheme);
+  if (!rs) throw NotFoundError("ruleset", scheme);
+  if (!rs->def.applies(facts.body_kind[b])) {
+    throw Error(ErrorCode::kValidation, "ruleset \"" + scheme + "\" does not apply to " + body + ", a " +
+                                            to_string(facts.body_kind[b]));
+  }
+  return impl_->certify_batch(scheme, detail::Batch{"", {b}}, year, preview).front();
+}
+
+CertificationTable Workspace::certify_all(const std::string& scheme, int year, const std::vector<std::string>& bodies,
+                                          bool preview) const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  const auto& facts = impl_->current_facts();
+  const auto* rs = impl_->current_rulesets().find(scheme);
+  if (!rs) throw NotFoundError("ruleset", scheme);
+  detail::Batch batch;
+  if (bodies.empty()) {
+    batch.key = "applicable:" + scheme;
+    for (std::size_t b = 0; b < facts.body_count(); ++b) {
+      if (rs->def.applies(facts.body_kind[b])) batch.bodies.push_back(static_cast<int>(b));
+    }
+  } else {
+    std::vector<std::string> sorted(bodies);
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    for (const auto& id : sorted) {
+      const int b = facts.body(id);
+      if (b < 0) throw NotFoundError("body", id);
+      if (!rs->def.applies(facts.body_kind[b])) {
+        throw Error(ErrorCode::kValidation, "ruleset \"" + scheme + "\" does not apply to " + id + ", a " +
+                                                to_string(facts.body_kind[b]));
+      }
+      batch.bodies.push_back(b);
+    }
+  }
+  CertificationTable table;
+  table.scheme = scheme;
+  table.year = year;
+  table.preview = preview;
+  if (const auto* v = rs->version_for(year)) {
+    table.version = v->def.from;
+    for (const auto& rule : v->def.rules) table.rule_ids.push_back(rule.id);
+  }
+  table.reports = impl_->certify_batch(scheme, batch, year, preview);
+  return table;
 }
 
 nlohmann::json Workspace::export_bundle() const { return write_bundle(model()); }

@@ -555,6 +555,10 @@ DISTRICTS = {
             "Vallagarina, Alto Garda e Giudicarie", 2014),
 }
 
+# (body, date): base certificates of the national Family in Italia scheme
+FAMILY_ITALIA_BASE = [("022205", "2019-05-20"), ("022139", "2021-03-15"), ("022153", "2021-06-01"),
+                      ("022104", "2018-11-12")]
+
 # body -> list of (status, date, expires): the family-in-trentino certification history
 FAMILY_CERTS = {
     "022205": [("granted", "2008-06-12", "2011-06-12"), ("renewed", "2011-05-30", "2014-06-12"),
@@ -889,6 +893,10 @@ def gen_family():
             if expires:
                 rec["expires"] = expires
             certifications.append(rec)
+    # The national two-phase scheme: base certificates granted on application.
+    for body, day in FAMILY_ITALIA_BASE:
+        certifications.append({"body": body, "scheme": "family-in-italia-base", "status": "granted",
+                               "date": day})
 
     # citizens' feedback on approved plans' actions
     feedback = []
@@ -916,7 +924,7 @@ def gen_family():
          "roles": [{"role": "viewer", "body": "distretto-famiglia-trentino-sud"}]},
     ]
     return bundle(bodies=bodies, taxonomies=[taxonomy], plans=plans, statistics=statistics,
-                  indicators=FAMILY_INDICATORS,
+                  indicators=FAMILY_INDICATORS, rulesets=FAMILY_RULESETS,
                   feedback=feedback, certifications=certifications, places=places, users=users)
 
 
@@ -1062,6 +1070,111 @@ LEDGER_INDICATORS = [
 ] + [
     indicator("fee_charged_per_inhabitant", "Tariffe emesse per abitante",
               "charged() / population", LEDGER_LEVELS, unit="€ / ab.", decimals=2),
+]
+
+
+# =========================================================================== rulesets
+
+def check(rid, label, expr, points=0, mandatory=False):
+    out = {"id": rid, "label": label}
+    if mandatory:
+        out["mandatory"] = True
+    if points:
+        out["points"] = points
+    out["check"] = expr
+    return out
+
+
+def score(rid, label, expr):
+    return {"id": rid, "label": label, "score": expr}
+
+
+def family_area_scores(weights):
+    """Points per macro-area of the family taxonomy: weight per action, capped."""
+    labels = {"A": "Governance e azioni di rete", "B": "Misure economiche",
+              "C": "Informazione e comunicazione", "D": "Comunità educante",
+              "E": "Welfare territoriale e sostenibilità"}
+    return [score("area_%s" % area.lower(), "Punteggio macro-area %s – %s" % (area, labels[area]),
+                  'min(actions(plan_kind: "family", category: "family-tn:%s") * %d, %d)'
+                  % (area, per_action, cap))
+            for area, (per_action, cap) in weights.items()]
+
+
+FAMILY_RULESETS = [
+    {"id": "family-in-trentino",
+     "label": "Comune amico della famiglia – standard Family in Trentino",
+     "applies_to": ["municipality"],
+     "versions": [
+         {"from": 2006,
+          "parameters": {"azioni_minime": 5},
+          "rules": [check("piano_famiglia", "Piano famiglia approvato",
+                          'plans(kind: "family") >= 1', mandatory=True),
+                    check("azioni_minime", "Numero minimo di azioni del piano",
+                          'actions(plan_kind: "family") >= param("azioni_minime")', points=4)]
+                   + family_area_scores({"A": (3, 12), "B": (3, 12), "C": (3, 9), "D": (2, 10),
+                                         "E": (2, 10)}),
+          "pass": {"min_points": 44}},
+         {"from": 2012,
+          "parameters": {"soglia_popolazione": 5000, "spesa_minima_per_abitante": 5,
+                         "macro_aree_minime": 4},
+          "rules": [check("piano_famiglia", "Piano famiglia approvato",
+                          'plans(kind: "family") >= 1', mandatory=True),
+                    check("piano_giovani", "Adesione al Piano giovani di zona (tipo azione 11)",
+                          'actions(plan_kind: "family", category: "family-tn:T11") >= 1',
+                          points=4, mandatory=True),
+                    check("famiglie_numerose",
+                          "Agevolazioni tariffarie per famiglie numerose (tipo azione 23)",
+                          'actions(plan_kind: "family", category: "family-tn:T23") >= 1',
+                          points=4, mandatory=True),
+                    check("copertura_macro_aree", "Macro-aree coperte dal piano",
+                          'categories("family-tn", 1, plan_kind: "family") >= param("macro_aree_minime")',
+                          points=6),
+                    check("spesa_per_abitante", "Spesa programmata per abitante",
+                          'budget(plan_kind: "family") / population >= param("spesa_minima_per_abitante")',
+                          points=6)]
+                   + family_area_scores({"A": (3, 12), "B": (2, 12), "C": (3, 9), "D": (2, 10),
+                                         "E": (2, 10)}),
+          "pass": {"min_points": 'if(population > param("soglia_popolazione"), 58, 52)'}}]},
+    {"id": "family-in-italia-base",
+     "label": "Family in Italia – certificato base (requisiti 1-5)",
+     "applies_to": ["municipality"],
+     "versions": [
+         {"from": 2017, "parameters": {},
+          "rules": [check("req1_piano", "1. Piano famiglia approvato",
+                          'plans(kind: "family") >= 1', mandatory=True),
+                    check("req2_commissione", "2. Commissione interdisciplinare (tipo azione 16)",
+                          'actions(category: "family-tn:T16") >= 1', mandatory=True),
+                    check("req3_competenza", "3. Competenza famiglia in capo al sindaco, politiche "
+                                             "integrate (tipo azione 18)",
+                          'actions(category: "family-tn:T18") >= 1', mandatory=True),
+                    check("req4_referente", "4. Dirigente coordinatore e promozione degli "
+                                            "strumenti (tipo azione 1)",
+                          'actions(category: "family-tn:T1") >= 1', mandatory=True),
+                    check("req5_marchio", "5. Adesione ai marchi familiari (tipo azione 3)",
+                          'actions(category: "family-tn:T3") >= 1', mandatory=True)],
+          "pass": {}}]},
+    {"id": "family-in-italia-exec",
+     "label": "Family in Italia – certificato esecutivo (requisiti 6-10 entro due anni)",
+     "applies_to": ["municipality"],
+     "versions": [
+         {"from": 2017, "parameters": {"anni_massimi": 2},
+          "rules": [check("certificato_base", "Certificato base in corso di validità",
+                          'held("family-in-italia-base")', mandatory=True),
+                    check("entro_due_anni", "Requisiti 6-10 soddisfatti entro due anni dal base",
+                          'years_held("family-in-italia-base") <= param("anni_massimi")',
+                          mandatory=True),
+                    check("req6_autovalutazione", "6. Autovalutazione (tipo azione 17)",
+                          'actions(category: "family-tn:T17") >= 1', mandatory=True),
+                    check("req7_coinvolgimento", "7. Coinvolgimento delle famiglie (tipo azione 12)",
+                          'actions(category: "family-tn:T12") >= 1', mandatory=True),
+                    check("req8_sportello", "8. Sportello famiglia (tipo azione 51)",
+                          'actions(category: "family-tn:T51") >= 1', mandatory=True),
+                    check("req9_dossier", "9. Dossier e carta dei servizi (tipo azione 20)",
+                          'actions(category: "family-tn:T20") >= 1', mandatory=True),
+                    check("req10_report", "10. Report delle azioni realizzate",
+                          'actions(plan_kind: "family", status: "completed") >= 1',
+                          mandatory=True)],
+          "pass": {}}]},
 ]
 
 

@@ -3,9 +3,12 @@
 #pragma once
 
 #include "civicplan/bundle.hpp"
+#include "civicplan/certification.hpp"
 #include "civicplan/date.hpp"
 #include "civicplan/error.hpp"
+#include "civicplan/expression.hpp"
 #include "civicplan/export.hpp"
+#include "civicplan/indicator.hpp"
 #include "civicplan/model.hpp"
 #include "civicplan/money.hpp"
 #include "civicplan/plan.hpp"

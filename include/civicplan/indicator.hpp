@@ -21,14 +21,14 @@ struct IndicatorFormula {
 };
 
 /// Whether a value meets the indicator's target: `value op target`.
-struct IndicatorTarget {
+struct CIVICPLAN_API IndicatorTarget {
   std::string op;            ///< one of <, <=, >, >=, ==, !=
   double value = 0;
   bool met(double v) const;
 };
 
 /// An indicator definition.
-struct Indicator {
+struct CIVICPLAN_API Indicator {
   std::string id;
   std::string label;
   std::optional<std::string> unit;

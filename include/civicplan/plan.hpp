@@ -72,7 +72,7 @@ struct Partner {
 };
 
 /// An action (intervention, project sheet) of a plan.
-struct Action {
+struct CIVICPLAN_API Action {
   std::string id;
   std::string title;
   std::optional<std::string> description;
@@ -119,7 +119,7 @@ struct Evaluation {
 };
 
 /// A plan of a body over a range of years.
-struct Plan {
+struct CIVICPLAN_API Plan {
   std::string id;
   std::string kind;                  ///< family, zone, digital_agenda, social, ...
   std::string body;

@@ -37,7 +37,7 @@ struct Membership {
 };
 
 /// A public body: municipality, union, district, province, region, agency or organization.
-struct Body {
+struct CIVICPLAN_API Body {
   std::string id;
   BodyKind kind = BodyKind::kMunicipality;
   std::string name;
@@ -50,6 +50,13 @@ struct Body {
 CIVICPLAN_API void to_json(nlohmann::json& j, const Body& body);
 
 namespace detail { struct RegistryGraph; }
+
+/// A membership cycle: its members in order (the first repeated at the end) and the first
+/// year it holds, or no year when it holds from the beginning of time.
+struct MembershipCycle {
+  std::optional<int> year;
+  std::vector<std::string> members;
+};
 
 /// Read-only queries over the membership graph of a set of bodies, year by year.
 /// Built once from the bodies; cheap to copy (shared, immutable).
@@ -70,8 +77,8 @@ class CIVICPLAN_API Registry {
   std::vector<std::string> leaves(const std::string& id, int year) const;
   /// Every body of the registry, sorted by id.
   std::vector<std::string> ids() const;
-  /// A membership cycle in any year, as "a, b, ..., a" with the year it occurs; nullopt if none.
-  std::optional<std::pair<int, std::vector<std::string>>> find_cycle() const;
+  /// A membership cycle in any year; nullopt if there is none.
+  std::optional<MembershipCycle> find_cycle() const;
   /// Throws CycleError naming the cycle when the graph has one in some year.
   void check_acyclic() const;
 

@@ -27,7 +27,7 @@ struct TaxonomyNode {
 };
 
 /// A reference "<taxonomy>:<code>" split in its two parts.
-struct CategoryRef {
+struct CIVICPLAN_API CategoryRef {
   std::string taxonomy;
   std::string code;
   /// Splits at the first ':'; nullopt when either side is empty.
@@ -79,7 +79,7 @@ class CIVICPLAN_API Taxonomy {
 };
 
 /// Maps codes of taxonomy `from` onto codes of taxonomy `to`.
-struct Crosswalk {
+struct CIVICPLAN_API Crosswalk {
   std::string id;
   std::string from;
   std::string to;

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "civicplan/certification.hpp"
 #include "civicplan/error.hpp"
 #include "civicplan/export.hpp"
 #include "civicplan/indicator.hpp"
@@ -19,7 +20,7 @@
 namespace civicplan {
 
 /// What an import added or replaced, by bundle array name.
-struct ImportSummary {
+struct CIVICPLAN_API ImportSummary {
   std::map<std::string, std::size_t> added;
   std::map<std::string, std::size_t> replaced;
   /// Total number of objects imported.
@@ -79,6 +80,17 @@ class CIVICPLAN_API Workspace {
   IndicatorTable compute_indicators(const std::vector<std::string>& ids = {},
                                     const std::vector<std::string>& bodies = {},
                                     const std::vector<int>& years = {}) const;
+
+  /// Every certification ruleset, sorted by id.
+  std::vector<Ruleset> rulesets() const;
+  /// Evaluates one body under a scheme in a year (DESIGN §7). With `preview`, draft and
+  /// submitted plans count too. Throws NotFoundError (body, scheme, no version in force) and
+  /// Error when the scheme does not apply to the body's kind.
+  CertificationReport certify(const std::string& body, const std::string& scheme, int year,
+                              bool preview = false) const;
+  /// Evaluates every body the scheme applies to (or only `bodies`) at once.
+  CertificationTable certify_all(const std::string& scheme, int year, const std::vector<std::string>& bodies = {},
+                                 bool preview = false) const;
 
   /// Evaluates an ad-hoc expression (DESIGN §5) for one body in one year; nullopt for null.
   /// Throws ParseError for a syntax or name error, NotFoundError for an unknown body.

@@ -242,6 +242,22 @@ int run_export(const Args& args, Io& io) {
 
 const std::vector<Verb>& verbs() {
   static const std::vector<Verb> table = {
+      {{"certify",
+        "Evaluate bodies under a certification scheme.",
+        "Evaluates every body the scheme applies to (or only the --body ones) in the year,\n"
+        "with the ruleset version in force that year: each rule's outcome, the points and\n"
+        "the minimum required, and for failing bodies the top reason. With one --body the\n"
+        "full report is printed and the exit status is 1 when it does not pass. --preview\n"
+        "also counts draft and submitted plans, to see what a plan under construction lacks.",
+        {{"DB", "the workspace file (SQLite); it must exist"}},
+        {{"scheme", "S", "the scheme (ruleset id)", {}},
+         {"year", "Y", "the year evaluated", {}},
+         {"body", "B", "only this body (repeatable)", {}, true},
+         {"preview", "", "also count draft and submitted plans", {}},
+         {"format", "FORMAT", "output format", {"table", "csv", "json"}}},
+        {"civicplan certify family.db --scheme family-in-trentino --year 2022",
+         "civicplan certify family.db --scheme family-in-trentino --year 2022 --body 022139 --preview"}},
+       run_certify},
       {{"export",
         "Write a workspace out as a bundle.",
         "Writes everything the workspace holds as one civicplan bundle (JSON, keys and\n"

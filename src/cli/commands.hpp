@@ -41,6 +41,7 @@ int run_import(const Args& args, Io& io);
 int run_export(const Args& args, Io& io);
 int run_info(const Args& args, Io& io);
 int run_indicators(const Args& args, Io& io);
+int run_certify(const Args& args, Io& io);
 
 // Shared by the verbs.
 

@@ -360,6 +360,15 @@ class Compiler {
       }
     }
     if (spec->fn == Fn::kCategories && a.depth > 64) fail(n, "depth is too large");
+    if (spec->fn == Fn::kParam) {
+      // Parameters are fixed per ruleset version: the compiled rule holds the value itself.
+      CNode constant;
+      constant.kind = NodeKind::kNumber;
+      constant.number = vocab_.parameters.at(a.text);
+      constant.line = n.line;
+      constant.column = n.column;
+      return constant;
+    }
     c.key = key;
     return c;
   }

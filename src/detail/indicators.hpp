@@ -37,7 +37,8 @@ class IndicatorSet {
   /// to `bodies` when given) and `years` (the workspace's data years when empty).
   IndicatorTable compute(const Facts& facts, const std::vector<std::string>& ids,
                          const std::vector<std::string>& bodies, const std::vector<int>& years,
-                         EvalOptions options = {}) const;
+                         EvalOptions options = {},
+                         const std::function<void(Evaluator&)>& on_evaluator = {}) const;
 
  private:
   std::map<std::string, CompiledIndicator> indicators_;

@@ -111,7 +111,7 @@ std::optional<Taxonomy> parse_taxonomy(const json& v, const std::string& path, R
       node.label = r.string(n, "label", np, true).value_or("");
       node.parents = r.strings(n, "parents", np, false);
       node.description = r.string(n, "description", np, false);
-      if (!node.code.empty()) codes.add(node.code, child(np, "code"), r, "code");
+      if (!node.code.empty()) codes.add(node.code, np, r, "code");
       nodes.push_back(std::move(node));
     }
   }
@@ -306,7 +306,7 @@ std::optional<Plan> parse_plan(const json& v, const std::string& path, Reader& r
       obj.id = r.string(o, "id", ip, true).value_or("");
       obj.title = r.string(o, "title", ip, true).value_or("");
       obj.description = r.string(o, "description", ip, false);
-      if (!obj.id.empty()) objective_ids.add(obj.id, child(ip, "id"), r);
+      if (!obj.id.empty()) objective_ids.add(obj.id, ip, r);
       p.objectives.push_back(std::move(obj));
     }
   }
@@ -317,7 +317,7 @@ std::optional<Plan> parse_plan(const json& v, const std::string& path, Reader& r
       const auto ip = item(ap, i);
       auto action = parse_action((*arr)[i], ip, r, period_ok ? &p.period : nullptr);
       if (!action) continue;
-      if (!action->id.empty()) action_ids.add(action->id, child(ip, "id"), r);
+      if (!action->id.empty()) action_ids.add(action->id, ip, r);
       p.actions.push_back(std::move(*action));
     }
   }
@@ -523,7 +523,7 @@ Model parse_bundle(const json& bundle, Reader& r, Origins& origins) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const auto path = item(name, i);
       auto id = parse_definition_id((*arr)[i], path, r);
-      if (!id || !seen.add(*id, child(path, "id"), r)) continue;
+      if (!id || !seen.add(*id, path, r)) continue;
       origins.set(name, *id, path);
       target[*id] = (*arr)[i];
     }
@@ -617,8 +617,8 @@ void check_model(const Model& m, const Origins& origins, std::vector<Issue>& out
     }
   }
   if (auto cycle = Registry(m.bodies).find_cycle()) {
-    const auto& names = cycle->second;
-    std::string where = cycle->first == INT_MIN ? "" : " in " + std::to_string(cycle->first);
+    const auto& names = cycle->members;
+    std::string where = cycle->year ? " in " + std::to_string(*cycle->year) : "";
     // Name the cycle at the first member that came from the input.
     std::string path = origins.of("bodies", names.front());
     for (const auto& n : names) {

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// Certification rulesets: dated versions of points-based schemes with mandatory rules (DESIGN §7).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "civicplan/export.hpp"
+#include "civicplan/registry.hpp"
+
+namespace civicplan {
+
+/// A rule: a boolean `check` that awards `points` when it holds, or a `score` expression
+/// that yields points directly.
+struct Rule {
+  std::string id;
+  std::string label;
+  bool mandatory = false;
+  double points = 0;                 ///< awarded when a check passes
+  std::optional<std::string> check;  ///< boolean expression
+  std::optional<std::string> score;  ///< points expression
+};
+
+/// The rules in force from a year on.
+struct RulesetVersion {
+  int from = 0;
+  std::map<std::string, double> parameters;
+  std::vector<Rule> rules;
+  /// A number or an expression ("if(population > 5000, 58, 52)"); absent: no points needed.
+  std::optional<std::string> min_points;
+};
+
+/// A certification scheme (its id is the scheme name).
+struct CIVICPLAN_API Ruleset {
+  std::string id;
+  std::string label;
+  std::vector<BodyKind> applies_to;
+  std::vector<RulesetVersion> versions;  ///< sorted by `from`
+  /// The version with the latest `from` ≤ year, or nullptr.
+  const RulesetVersion* version_for(int year) const;
+  bool applies(BodyKind kind) const;
+};
+
+enum class Outcome { kPass, kFail, kMissingData };
+CIVICPLAN_API const char* to_string(Outcome o);
+
+/// The result of one rule for one body: the two sides of its comparison and a readable message.
+struct RuleResult {
+  std::string id;
+  std::string label;
+  Outcome outcome = Outcome::kFail;
+  bool mandatory = false;
+  std::optional<double> value;       ///< left side of the check (the points of a score rule)
+  std::optional<double> threshold;   ///< right side of the check
+  double points = 0;                 ///< points awarded
+  std::string message;               ///< "6 actions, 8 required"
+};
+
+/// The evaluation of one body under one scheme in one year.
+struct CIVICPLAN_API CertificationReport {
+  std::string body;
+  std::string scheme;
+  int year = 0;
+  int version = 0;                   ///< the `from` of the version used
+  bool preview = false;
+  bool passed = false;
+  double points = 0;
+  std::optional<double> min_points;
+  std::vector<RuleResult> rules;
+  /// What stands between the body and passing: failed or unknown mandatory rules.
+  std::vector<std::string> missing_mandatory;
+  /// Points still needed (0 when reached).
+  double points_needed = 0;
+  /// The most important reason for failing ("" when passed).
+  std::string top_reason() const;
+  nlohmann::json to_json() const;
+};
+
+/// Many bodies certified at once: one row per body, sorted by body.
+class CIVICPLAN_API CertificationTable {
+ public:
+  std::string scheme;
+  int year = 0;
+  int version = 0;
+  bool preview = false;
+  std::vector<std::string> rule_ids;
+  std::vector<CertificationReport> reports;
+
+  std::size_t size() const { return reports.size(); }
+  nlohmann::json to_json() const;
+  /// body,passed,points,min_points,<rule ids...> with outcomes pass/fail/missing_data.
+  std::string to_csv() const;
+};
+
+CIVICPLAN_API void to_json(nlohmann::json& j, const Ruleset& r);
+
+}  // namespace civicplan
