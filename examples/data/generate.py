@@ -559,6 +559,9 @@ DISTRICTS = {
 FAMILY_ITALIA_BASE = [("022205", "2019-05-20"), ("022139", "2021-03-15"), ("022153", "2021-06-01"),
                       ("022104", "2018-11-12")]
 
+# municipalities that complete requirements 6-10 in 2022, within two years of the base certificate
+FAMILY_ITALIA_EXEC = ("022139", "022153")
+
 # body -> list of (status, date, expires): the family-in-trentino certification history
 FAMILY_CERTS = {
     "022205": [("granted", "2008-06-12", "2011-06-12"), ("renewed", "2011-05-30", "2014-06-12"),
@@ -735,6 +738,12 @@ def pick_family_codes(rng, muni, previous=None):
         forced.append(23)
     if muni["code"] in FAMILY_CERTS:
         forced.append(1)
+    # Applicants to the national scheme file requirements 1-5 every year and, the year after
+    # applying, requirements 6-10 (see FAMILY_ITALIA_BASE and the family-in-italia rulesets).
+    if muni["code"] in dict(FAMILY_ITALIA_BASE):
+        forced += [c for c in (1, 3, 9, 16) if c not in forced]
+        if previous is not None and muni["code"] in FAMILY_ITALIA_EXEC:
+            forced += [17, 12, 51, 20]
     forbidden = {c for c, has in ((11, has11), (23, has23)) if not has}
     pool = [c for c in FAMILY_TEMPLATES if c not in forbidden and c not in forced]
     if previous:
@@ -1132,8 +1141,8 @@ FAMILY_RULESETS = [
                     check("spesa_per_abitante", "Spesa programmata per abitante",
                           'budget(plan_kind: "family") / population >= param("spesa_minima_per_abitante")',
                           points=6)]
-                   + family_area_scores({"A": (3, 12), "B": (2, 12), "C": (3, 9), "D": (2, 10),
-                                         "E": (2, 10)}),
+                   + family_area_scores({"A": (4, 12), "B": (3, 15), "C": (3, 9), "D": (3, 12),
+                                         "E": (3, 12)}),
           "pass": {"min_points": 'if(population > param("soglia_popolazione"), 58, 52)'}}]},
     {"id": "family-in-italia-base",
      "label": "Family in Italia – certificato base (requisiti 1-5)",
@@ -1144,9 +1153,9 @@ FAMILY_RULESETS = [
                           'plans(kind: "family") >= 1', mandatory=True),
                     check("req2_commissione", "2. Commissione interdisciplinare (tipo azione 16)",
                           'actions(category: "family-tn:T16") >= 1', mandatory=True),
-                    check("req3_competenza", "3. Competenza famiglia in capo al sindaco, politiche "
-                                             "integrate (tipo azione 18)",
-                          'actions(category: "family-tn:T18") >= 1', mandatory=True),
+                    check("req3_competenza", "3. Competenza famiglia in capo al sindaco e rete "
+                                             "istituzionale (tipo azione 9)",
+                          'actions(category: "family-tn:T9") >= 1', mandatory=True),
                     check("req4_referente", "4. Dirigente coordinatore e promozione degli "
                                             "strumenti (tipo azione 1)",
                           'actions(category: "family-tn:T1") >= 1', mandatory=True),
