@@ -61,6 +61,8 @@ std::string format_value(double value, int decimals) {
   char buf[64];
   if (decimals >= 0) {
     std::snprintf(buf, sizeof buf, "%.*f", std::min(decimals, 15), value);
+  } else if (value == std::floor(value) && std::fabs(value) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", value);
   } else {
     std::snprintf(buf, sizeof buf, "%.17g", value);
     // Prefer the shortest representation that reads back exactly.
