@@ -29,21 +29,24 @@ std::size_t ImportSummary::total() const {
 }
 
 
-Workspace::Workspace() : impl_(std::make_unique<Impl>()) {}
-Workspace::Workspace(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Workspace::Workspace() : impl_(std::make_shared<Impl>()) { impl_->store = detail::make_memory_store(); }
+Workspace::Workspace(std::shared_ptr<Impl> impl, std::optional<std::string> user)
+    : impl_(std::move(impl)), user_(std::move(user)) {}
+
+Workspace Workspace::share() const { return Workspace(impl_, user_); }
 Workspace::~Workspace() = default;
 Workspace::Workspace(Workspace&&) noexcept = default;
 Workspace& Workspace::operator=(Workspace&&) noexcept = default;
 
 Workspace Workspace::open(const std::string& path) {
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_shared<Impl>();
   impl->store = detail::open_sqlite_store(path);
   impl->model = impl->store->load();
   return Workspace(std::move(impl));
 }
 
 std::optional<std::string> Workspace::path() const {
-  if (!impl_->store) return std::nullopt;
+  if (!impl_->store->persistent()) return std::nullopt;
   return impl_->store->path();
 }
 
@@ -61,7 +64,7 @@ ImportSummary Workspace::import_bundle(const nlohmann::json& bundle) {
     Impl::check(merged, origins, issues);
     throw ValidationError(std::move(issues));
   }
-  return impl_->apply(delta, origins, {});
+  return impl_->apply(delta, origins, {}, user_);
 }
 
 ImportSummary Workspace::import_statistics(const std::vector<Statistic>& rows, const std::string& source) {
@@ -79,7 +82,7 @@ ImportSummary Workspace::import_statistics(const std::vector<Statistic>& rows, c
     origins.set("statistics", detail::statistic_key(s), path);
     delta.statistics[StatisticKey{s.body, s.variable, s.year}] = s;
   }
-  return impl_->apply(delta, origins, std::move(issues));
+  return impl_->apply(delta, origins, std::move(issues), user_);
 }
 
 ImportSummary Workspace::import_file(const std::string& path) {
@@ -96,7 +99,7 @@ ImportSummary Workspace::import_file(const std::string& path) {
     origins.set("statistics", detail::statistic_key(s), path + ":" + std::to_string(line));
     delta.statistics[StatisticKey{s.body, s.variable, s.year}] = std::move(s);
   }
-  return impl_->apply(delta, origins, {});
+  return impl_->apply(delta, origins, {}, user_);
 }
 
 std::vector<Issue> Workspace::validate(const nlohmann::json& bundle) const {
@@ -272,6 +275,31 @@ const Taxonomy& Workspace::taxonomy(const std::string& id) const {
   auto it = m.taxonomies.find(id);
   if (it == m.taxonomies.end()) throw NotFoundError("taxonomy", id);
   return it->second;
+}
+
+PracticeIndex Workspace::practices() const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+  impl_->sync();
+  if (!impl_->practices) impl_->practices = std::make_shared<const PracticeIndex>(impl_->model, registry());
+  return *impl_->practices;
+}
+
+void Workspace::add_feedback(const Feedback& feedback) {
+  std::vector<Issue> issues;
+  if (feedback.rating < 1 || feedback.rating > 5) {
+    issues.push_back({"feedback.rating", "expected a rating from 1 to 5, got " + std::to_string(feedback.rating)});
+  }
+  const Date& d = feedback.date;
+  if (!Date::valid(d.year, d.month, d.day) || d.year < kMinYear || d.year > kMaxYear) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", d.year, d.month, d.day);
+    issues.push_back({"feedback.date", "expected a date YYYY-MM-DD, got " + detail::quote(text)});
+  }
+  Model delta;
+  delta.feedback.insert(feedback);
+  detail::Origins origins;
+  origins.set("feedback", detail::feedback_key(feedback), "feedback");
+  impl_->apply(delta, origins, std::move(issues), user_);
 }
 
 }  // namespace civicplan

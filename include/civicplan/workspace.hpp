@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,7 +15,9 @@
 #include "civicplan/error.hpp"
 #include "civicplan/export.hpp"
 #include "civicplan/indicator.hpp"
+#include "civicplan/lifecycle.hpp"
 #include "civicplan/model.hpp"
+#include "civicplan/practices.hpp"
 #include "civicplan/registry.hpp"
 
 namespace civicplan {
@@ -43,6 +46,8 @@ class CIVICPLAN_API Workspace {
   Workspace& operator=(Workspace&&) noexcept;
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
+  /// Another handle on the same workspace, for the same user (views share their state).
+  Workspace share() const;
 
   /// The file backing this workspace; nullopt in memory.
   std::optional<std::string> path() const;
@@ -101,10 +106,62 @@ class CIVICPLAN_API Workspace {
   /// Returns true when something changed.
   bool refresh() const;
 
+  // --- Governance (DESIGN §8) -------------------------------------------------------------
+
+  /// A view of the same workspace whose writes are checked against the roles of `user_id`
+  /// (PermissionError otherwise). Throws NotFoundError for an unknown user.
+  Workspace as_user(const std::string& user_id) const;
+  /// The acting user of this view; nullopt for the operator (every write allowed).
+  const std::optional<std::string>& user() const { return user_; }
+
+  /// Creates or replaces a draft plan (status draft; a rejected plan becomes a draft again).
+  /// Validated in full as an import is. With `expected_revision`, a plan that is at another
+  /// revision raises ConflictError. Returns the new revision.
+  std::int64_t put_plan(const nlohmann::json& plan, std::optional<std::int64_t> expected_revision = std::nullopt);
+  /// draft -> submitted
+  std::int64_t submit(const std::string& plan_id);
+  /// submitted -> approved, with the approval act (required).
+  std::int64_t approve(const std::string& plan_id, const Date& date, const std::string& act);
+  /// submitted -> rejected, with the reason (required).
+  std::int64_t reject(const std::string& plan_id, const std::string& reason);
+  /// approved -> archived
+  std::int64_t archive(const std::string& plan_id);
+  /// A draft copy of an approved plan as an update or implementation plan based on it.
+  std::int64_t new_variant(const std::string& plan_id, PlanVariant variant, const std::string& new_id);
+  /// Adds or replaces a user (admins only in a user view).
+  void put_user(const User& user);
+
+  /// The kept revisions of a plan, oldest first.
+  std::vector<PlanRevision> history(const std::string& plan_id) const;
+  /// A kept revision of a plan; NotFoundError when not kept.
+  Plan plan_revision(const std::string& plan_id, std::int64_t revision) const;
+  /// The audit log, oldest first: entries at or after `since` (ISO time) about `object`.
+  std::vector<AuditEntry> audit_log(const std::optional<std::string>& since = std::nullopt,
+                                    const std::optional<std::string>& object = std::nullopt) const;
+  /// What changed from plan `a` to plan `b`.
+  PlanDiff diff(const std::string& a, const std::string& b) const;
+  /// Per-action and rolled-up completion of a plan at a date (matches completion()).
+  PlanProgress plan_progress(const std::string& plan_id, const Date& date) const;
+
+  // --- Best practices, open data and citizen feedback (DESIGN §9) -------------------------
+
+  /// The search index over the actions of approved and archived plans of the current state;
+  /// built once per state and shared (a returned index stays valid after later writes).
+  PracticeIndex practices() const;
+  /// Publishes open data into the directory `dir` (created if absent): "csv" (the tables of
+  /// csv_tables()), "geojson" (places.geojson, actions.geojson) or "bundle" (bundle.json), then
+  /// catalog.jsonld describing the open-data files in `dir`. Throws ValidationError for another
+  /// format and StorageError when a file cannot be written.
+  void export_open_data(const std::string& dir, const std::string& format) const;
+  /// Adds a citizen's feedback on an action, validated and written like an import: rating 1 to
+  /// 5, a real date, an existing action ("<plan>/<action>"). Throws ValidationError otherwise.
+  void add_feedback(const Feedback& feedback);
+
  private:
   struct Impl;
-  explicit Workspace(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Workspace(std::shared_ptr<Impl> impl, std::optional<std::string> user = std::nullopt);
+  std::shared_ptr<Impl> impl_;
+  std::optional<std::string> user_;
 };
 
 }  // namespace civicplan

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "civicplan/bundle.hpp"
+#include "civicplan/opendata.hpp"
 
 namespace civicplan::cli {
 
@@ -227,8 +228,34 @@ int run_import(const Args& args, Io& io) {
   return 0;
 }
 
+namespace {
+
+// The open-data files of one export format, then the catalogue that describes them.
+std::vector<std::string> open_data_names(const std::string& format) {
+  const std::string file_type = format == "csv" ? "CSV" : format == "geojson" ? "GEOJSON" : "JSON";
+  std::vector<std::string> names;
+  for (const auto& file : open_data_files()) {
+    if (file.format == file_type) names.push_back(file.name);
+  }
+  names.push_back("catalog.jsonld");
+  return names;
+}
+
+}  // namespace
+
 int run_export(const Args& args, Io& io) {
   const Workspace ws = open_existing_workspace(args.positionals().front());
+  const std::string format = args.value("format").value_or("bundle");
+  if (format != "bundle") {
+    const auto dir = args.value("out");
+    if (!dir) throw UsageError("--format " + format + " needs --out DIR, the directory to write into", "export");
+    ws.export_open_data(*dir, format);
+    std::string names;
+    for (const auto& name : open_data_names(format)) names += (names.empty() ? "" : ", ") + name;
+    io.out << "exported " << args.positionals().front() << " as " << format << " to " << *dir << ": " << names
+           << "\n";
+    return 0;
+  }
   if (auto out = args.value("out")) {
     ws.export_bundle_file(*out);
     const auto counts = ws.model().counts();
@@ -259,15 +286,25 @@ const std::vector<Verb>& verbs() {
          "civicplan certify family.db --scheme family-in-trentino --year 2022 --body 022139 --preview"}},
        run_certify},
       {{"export",
-        "Write a workspace out as a bundle.",
+        "Write a workspace out as a bundle or as open data.",
         "Writes everything the workspace holds as one civicplan bundle (JSON, keys and\n"
         "objects sorted, 1-space indent) to standard output, or with --out to a file,\n"
         "atomically (a temporary file, then a rename). Importing the bundle into an\n"
-        "empty workspace reproduces the workspace exactly.",
+        "empty workspace reproduces the workspace exactly.\n"
+        "\n"
+        "--format csv and --format geojson publish open data into the directory --out\n"
+        "(created if absent): csv writes the tables bodies, memberships, categories,\n"
+        "plans, actions, budget_lines, indicator_values and certification_outcomes;\n"
+        "geojson writes places.geojson and actions.geojson ([lon, lat] points). Only\n"
+        "approved and archived plans are published. Both also write catalog.jsonld, a\n"
+        "DCAT-AP_IT catalogue of the open-data files in the directory.",
         {{"DB", "the workspace file (SQLite); it must exist"}},
-        {{"out", "FILE", "write the bundle to FILE instead of standard output", {}}},
+        {{"out", "PATH", "the bundle file (bundle), or the directory (csv, geojson)", {}},
+         {"format", "FORMAT", "what to write (default bundle)", {"bundle", "csv", "geojson"}}},
         {"civicplan export region.db --out region-backup.json",
-         "civicplan export region.db > region.json"}},
+         "civicplan export region.db > region.json",
+         "civicplan export region.db --format csv --out opendata/",
+         "civicplan export region.db --format geojson --out opendata/"}},
        run_export},
       {{"import",
         "Import bundles and statistics tables into a workspace.",
@@ -312,6 +349,45 @@ const std::vector<Verb>& verbs() {
           {"table", "json"}}},
         {"civicplan info region.db", "civicplan info region.db --format json"}},
        run_info},
+      {{"recommend",
+        "Propose categories that similar bodies use and a body does not.",
+        "Compares the body with its peers in the year: the other bodies of the same kind,\n"
+        "in the same population class (under 3000, 3000-5000, 5000-15000, 15000-50000,\n"
+        "over 50000 inhabitants, by the population statistic of the year or the latest\n"
+        "earlier one) and under a common district or province, that have an approved\n"
+        "plan covering the year. Lists the categories at least half of the peers file\n"
+        "actions under and no plan of the body covering the year has (drafts count),\n"
+        "most used first, each with three example actions from the peers.",
+        {{"DB", "the workspace file (SQLite); it must exist"}},
+        {{"body", "B", "the body to advise", {}},
+         {"year", "Y", "the plan year", {}},
+         {"k", "N", "at most N categories (default 5)", {}},
+         {"format", "FORMAT", "output format", {"table", "json"}}},
+        {"civicplan recommend family.db --body 022147 --year 2022"}},
+       run_recommend},
+      {{"search",
+        "Find approved actions by text, category, kind of body, population and year.",
+        "Searches the actions of approved and archived plans. The words after DB are the\n"
+        "text searched for, ranked by BM25 over each action's title and description (the\n"
+        "title counting twice); case, accents and elided articles (dell', l') are\n"
+        "ignored, as are common Italian words (di, per, con, ...), and singular and\n"
+        "plural forms match. Without text, every action passing the filters is listed.\n"
+        "--category keeps actions filed under that category or below it; --population\n"
+        "takes MIN-MAX inhabitants (MIN included, MAX excluded; either may be left out)\n"
+        "or a class name such as 3000-5000 or over-50000. Hits are ordered by score,\n"
+        "then plan and action id.",
+        {{"DB [TEXT]", "the workspace file (SQLite), then the words to search for", true}},
+        {{"category", "C", "only actions under this category (\"<taxonomy>:<code>\")", {}},
+         {"body-kind", "K", "only plans of bodies of this kind",
+          {"municipality", "union", "district", "province", "region", "agency", "organization"}},
+         {"population", "RANGE", "only plans of bodies with this population", {}},
+         {"year", "Y", "only plans covering this year", {}, true},
+         {"limit", "N", "at most N hits (default 20)", {}},
+         {"format", "FORMAT", "output format", {"table", "json"}}},
+        {"civicplan search family.db tariffe famiglie numerose",
+         "civicplan search family.db --category family-tn:B.4 --year 2022",
+         "civicplan search family.db nido --population 5000-15000 --format json"}},
+       run_search},
       {{"validate",
         "Check bundles and statistics tables without importing them.",
         "Validates each file on its own: a .json file as a civicplan bundle (types, enums,\n"

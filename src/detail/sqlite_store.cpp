@@ -3,7 +3,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <functional>
+#include <map>
 #include <optional>
 
 #include "civicplan/error.hpp"
@@ -48,6 +50,25 @@ CREATE TABLE indicators (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE rulesets (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE users (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 )sql",
+    // 1 -> 2: plan revisions and the append-only audit log.
+    R"sql(
+CREATE TABLE plan_revisions (
+  plan TEXT NOT NULL, revision INTEGER NOT NULL, time TEXT NOT NULL, user TEXT NOT NULL,
+  operation TEXT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (plan, revision)) WITHOUT ROWID;
+INSERT INTO plan_revisions(plan, revision, time, user, operation, data)
+  SELECT id, revision, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '', 'migrate', data FROM plans;
+CREATE TABLE audit (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, user TEXT NOT NULL,
+  operation TEXT NOT NULL, object TEXT NOT NULL, revision INTEGER, before_revision INTEGER,
+  detail TEXT NOT NULL);
+CREATE INDEX audit_object ON audit(object);
+CREATE INDEX audit_time ON audit(time);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
@@ -72,6 +93,89 @@ class SqliteStore final : public Store {
   }
 
   const std::string& path() const override { return path_; }
+  bool persistent() const override { return true; }
+
+  void append_revision(const PlanRevision& r, const std::string& data) override {
+    guard([&] {
+      SQLite::Statement q(*db_,
+                          "INSERT INTO plan_revisions(plan, revision, time, user, operation, data) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(plan, revision) DO UPDATE SET time = excluded.time, "
+                          "user = excluded.user, operation = excluded.operation, data = excluded.data");
+      q.bind(1, r.plan);
+      q.bind(2, static_cast<int64_t>(r.revision));
+      q.bind(3, r.time);
+      q.bind(4, r.user);
+      q.bind(5, r.operation);
+      q.bind(6, data);
+      q.exec();
+    });
+  }
+
+  std::vector<PlanRevision> history(const std::string& plan) override {
+    std::vector<PlanRevision> out;
+    guard([&] {
+      SQLite::Statement q(*db_,
+                          "SELECT revision, time, user, operation FROM plan_revisions WHERE plan = ? ORDER BY revision");
+      q.bind(1, plan);
+      while (q.executeStep()) {
+        out.push_back({plan, q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                       q.getColumn(3).getString()});
+      }
+    });
+    return out;
+  }
+
+  std::optional<std::string> revision_data(const std::string& plan, std::int64_t revision) override {
+    std::optional<std::string> out;
+    guard([&] {
+      SQLite::Statement q(*db_, "SELECT data FROM plan_revisions WHERE plan = ? AND revision = ?");
+      q.bind(1, plan);
+      q.bind(2, static_cast<int64_t>(revision));
+      if (q.executeStep()) out = q.getColumn(0).getString();
+    });
+    return out;
+  }
+
+  void append_audit(const AuditEntry& e) override {
+    guard([&] {
+      SQLite::Statement q(*db_,
+                          "INSERT INTO audit(time, user, operation, object, revision, before_revision, detail) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, e.time);
+      q.bind(2, e.user);
+      q.bind(3, e.operation);
+      q.bind(4, e.object);
+      if (e.revision) q.bind(5, static_cast<int64_t>(*e.revision)); else q.bind(5);
+      if (e.before_revision) q.bind(6, static_cast<int64_t>(*e.before_revision)); else q.bind(6);
+      q.bind(7, e.detail);
+      q.exec();
+    });
+  }
+
+  std::vector<AuditEntry> audit(const std::optional<std::string>& since,
+                                const std::optional<std::string>& object) override {
+    std::vector<AuditEntry> out;
+    guard([&] {
+      SQLite::Statement q(*db_,
+                          "SELECT sequence, time, user, operation, object, revision, before_revision, detail FROM audit "
+                          "WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR object = ?2) ORDER BY sequence");
+      if (since) q.bind(1, *since); else q.bind(1);
+      if (object) q.bind(2, *object); else q.bind(2);
+      while (q.executeStep()) {
+        AuditEntry e;
+        e.sequence = q.getColumn(0).getInt64();
+        e.time = q.getColumn(1).getString();
+        e.user = q.getColumn(2).getString();
+        e.operation = q.getColumn(3).getString();
+        e.object = q.getColumn(4).getString();
+        if (!q.getColumn(5).isNull()) e.revision = q.getColumn(5).getInt64();
+        if (!q.getColumn(6).isNull()) e.before_revision = q.getColumn(6).getInt64();
+        e.detail = q.getColumn(7).getString();
+        out.push_back(std::move(e));
+      }
+    });
+    return out;
+  }
 
   Model load() override {
     Model m;
@@ -374,5 +478,81 @@ class SqliteStore final : public Store {
 }  // namespace
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path) { return std::make_unique<SqliteStore>(path); }
+
+namespace {
+
+// Keeps revisions and the audit log in memory; writes inside a transaction are buffered so
+// that a rollback leaves nothing behind.
+class MemoryStore final : public Store {
+ public:
+  Model load() override { return Model{}; }
+  bool changed_since_load() override { return false; }
+  void begin_write() override {
+    pending_revisions_.clear();
+    pending_audit_.clear();
+  }
+  void write(const Model&) override {}
+  void commit() override {
+    for (auto& [r, data] : pending_revisions_) {
+      auto& list = revisions_[r.plan];
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const std::pair<PlanRevision, std::string>& x) { return x.first.revision == r.revision; }),
+                 list.end());
+      list.emplace_back(r, data);
+      std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first.revision < y.first.revision; });
+    }
+    for (auto& e : pending_audit_) {
+      e.sequence = static_cast<std::int64_t>(audit_.size()) + 1;
+      audit_.push_back(e);
+    }
+    pending_revisions_.clear();
+    pending_audit_.clear();
+  }
+  void rollback() noexcept override {
+    pending_revisions_.clear();
+    pending_audit_.clear();
+  }
+  const std::string& path() const override { return path_; }
+  bool persistent() const override { return false; }
+  void append_revision(const PlanRevision& r, const std::string& data) override {
+    pending_revisions_.emplace_back(r, data);
+  }
+  std::vector<PlanRevision> history(const std::string& plan) override {
+    std::vector<PlanRevision> out;
+    auto it = revisions_.find(plan);
+    if (it != revisions_.end()) {
+      for (const auto& [r, data] : it->second) out.push_back(r);
+    }
+    return out;
+  }
+  std::optional<std::string> revision_data(const std::string& plan, std::int64_t revision) override {
+    auto it = revisions_.find(plan);
+    if (it == revisions_.end()) return std::nullopt;
+    for (const auto& [r, data] : it->second) {
+      if (r.revision == revision) return data;
+    }
+    return std::nullopt;
+  }
+  void append_audit(const AuditEntry& e) override { pending_audit_.push_back(e); }
+  std::vector<AuditEntry> audit(const std::optional<std::string>& since,
+                                const std::optional<std::string>& object) override {
+    std::vector<AuditEntry> out;
+    for (const auto& e : audit_) {
+      if ((!since || e.time >= *since) && (!object || e.object == *object)) out.push_back(e);
+    }
+    return out;
+  }
+
+ private:
+  std::string path_;
+  std::map<std::string, std::vector<std::pair<PlanRevision, std::string>>> revisions_;
+  std::vector<AuditEntry> audit_;
+  std::vector<std::pair<PlanRevision, std::string>> pending_revisions_;
+  std::vector<AuditEntry> pending_audit_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> make_memory_store() { return std::make_unique<MemoryStore>(); }
 
 }  // namespace civicplan::detail

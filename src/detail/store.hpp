@@ -4,8 +4,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "civicplan/lifecycle.hpp"
 #include "civicplan/model.hpp"
 
 namespace civicplan::detail {
@@ -26,12 +29,29 @@ class Store {
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
   virtual const std::string& path() const = 0;
+  /// False for the in-memory store.
+  virtual bool persistent() const = 0;
+
+  /// Keeps a revision of a plan (its JSON); only inside a write transaction.
+  virtual void append_revision(const PlanRevision& revision, const std::string& data) = 0;
+  /// The kept revisions of a plan, oldest first.
+  virtual std::vector<PlanRevision> history(const std::string& plan) = 0;
+  /// The JSON of one kept revision, if kept.
+  virtual std::optional<std::string> revision_data(const std::string& plan, std::int64_t revision) = 0;
+  /// Appends to the audit log (the store numbers the entry); only inside a write transaction.
+  virtual void append_audit(const AuditEntry& entry) = 0;
+  /// Audit entries at or after `since` (ISO time) and about `object`, oldest first.
+  virtual std::vector<AuditEntry> audit(const std::optional<std::string>& since,
+                                        const std::optional<std::string>& object) = 0;
 };
+
+/// A store that keeps revisions and the audit log in memory (for Workspace()).
+std::unique_ptr<Store> make_memory_store();
 
 /// Opens (creating if absent) and migrates the SQLite workspace at `path`.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path);
 
 /// The schema version this build writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 }  // namespace civicplan::detail

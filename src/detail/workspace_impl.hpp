@@ -2,8 +2,10 @@
 // The workspace's private state, shared by the files that implement Workspace.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,8 @@
 
 namespace civicplan {
 
+namespace detail { class Permissions; }
+
 struct Workspace::Impl {
   Model model;
   std::unique_ptr<detail::Store> store;
@@ -24,6 +28,7 @@ struct Workspace::Impl {
   mutable std::shared_ptr<const detail::Facts> facts;
   mutable std::shared_ptr<const detail::IndicatorSet> indicators;
   mutable std::shared_ptr<const detail::RulesetSet> rulesets;
+  mutable std::shared_ptr<const PracticeIndex> practices;
   mutable std::recursive_mutex mutex;
 
   // Drops everything derived from the model.
@@ -32,6 +37,7 @@ struct Workspace::Impl {
     facts.reset();
     indicators.reset();
     rulesets.reset();
+    practices.reset();
   }
 
   // Re-reads the store when another connection committed. Caller holds the mutex.
@@ -80,32 +86,36 @@ struct Workspace::Impl {
     return current_rulesets().evaluate(ev, scheme, batch, year, preview);
   }
 
-  // Validates `delta` over the current model and commits it: store first, memory after.
-  ImportSummary apply(const Model& delta, const detail::Origins& origins, std::vector<Issue> issues) {
+  // Runs `change(current, store)` in one write transaction on the latest state. `change`
+  // writes its rows, revisions and audit entries to the store and returns the new model and
+  // a result; the store commits, then the model is swapped in. Nothing changes if it throws.
+  template <class Change>
+  auto transact(Change change) -> decltype(change(std::declval<const Model&>(), std::declval<detail::Store&>()).second) {
     std::lock_guard<std::recursive_mutex> lock(mutex);
-    if (store) {
-      store->begin_write();
-    }
+    store->begin_write();
     try {
-      // Inside the write transaction no other process can commit: validate against the latest state.
+      // Inside the write transaction no other process can commit: work on the latest state.
       sync();
-      Model merged = model;
-      merged.merge(delta);
-      check(merged, origins, issues);
-      if (!issues.empty()) throw ValidationError(std::move(issues));
-      ImportSummary summary = summarize(delta);
-      if (store) {
-        store->write(delta);
-        store->commit();
-      }
-      model = std::move(merged);
+      auto result = change(static_cast<const Model&>(model), *store);
+      store->commit();
+      model = std::move(result.first);
       invalidate();
-      return summary;
+      return std::move(result.second);
     } catch (...) {
-      if (store) store->rollback();
+      store->rollback();
       throw;
     }
   }
+
+  // Validates `delta` over the current model and commits it, journaling what it changed.
+  ImportSummary apply(const Model& delta, const detail::Origins& origins, std::vector<Issue> issues,
+                      const std::optional<std::string>& user);
+
+  // Writes a new state of one plan made by `make` from the current model: the row, a kept
+  // revision and an audit entry, in one transaction. Returns the new revision.
+  std::int64_t write_plan(const std::optional<std::string>& user, const std::string& operation,
+                          const std::string& detail,
+                          const std::function<Plan(const Model&, const detail::Permissions*)>& make);
 
   ImportSummary summarize(const Model& delta) const {
     ImportSummary s;

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: Apache-2.0
+// The workspace facade and its live mapping views (bodies, plans, taxonomies, crosswalks, users).
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "civicplan/bundle.hpp"
+#include "civicplan/error.hpp"
+#include "civicplan/workspace.hpp"
+#include "json_conv.hpp"
+
+namespace civicplan::python {
+
+namespace {
+
+using WorkspacePtr = std::shared_ptr<Workspace>;
+
+/// A read-only mapping from id to object over one kind of object of a workspace. It keeps the
+/// workspace alive and reads its current model on every access, so it sees later imports.
+/// Objects are copied out of the model before any Python object is created, so nothing holds
+/// a reference into the model while Python code could run.
+template <class Traits>
+class MapView {
+ public:
+  using Value =
+      typename std::decay_t<decltype(Traits::map(std::declval<const Model&>()))>::mapped_type;
+
+  explicit MapView(WorkspacePtr workspace) : workspace_(std::move(workspace)) {}
+
+  std::size_t size() const { return map().size(); }
+
+  bool contains(const py::object& key) const {
+    return py::isinstance<py::str>(key) && map().count(key.cast<std::string>()) > 0;
+  }
+
+  py::object get_item(const py::object& key) const {
+    if (auto value = find(key)) return Traits::wrap(workspace_, std::move(*value));
+    PyErr_SetObject(PyExc_KeyError, key.ptr());
+    throw py::error_already_set();
+  }
+
+  py::object get(const py::object& key, const py::object& fallback) const {
+    if (auto value = find(key)) return Traits::wrap(workspace_, std::move(*value));
+    return fallback;
+  }
+
+  py::list keys() const {
+    std::vector<std::string> ids;
+    for (const auto& kv : map()) ids.push_back(kv.first);
+    py::list out;
+    for (const auto& id : ids) out.append(py::str(id));
+    return out;
+  }
+
+  py::list values() const {
+    std::vector<Value> values;
+    for (const auto& kv : map()) values.push_back(kv.second);
+    py::list out;
+    for (auto& value : values) out.append(Traits::wrap(workspace_, std::move(value)));
+    return out;
+  }
+
+  py::list items() const {
+    std::vector<std::pair<std::string, Value>> items(map().begin(), map().end());
+    py::list out;
+    for (auto& [id, value] : items) {
+      out.append(py::make_tuple(py::str(id), Traits::wrap(workspace_, std::move(value))));
+    }
+    return out;
+  }
+
+ private:
+  const auto& map() const { return Traits::map(workspace_->model()); }
+
+  std::optional<Value> find(const py::object& key) const {
+    if (!py::isinstance<py::str>(key)) return std::nullopt;
+    const std::string id = key.cast<std::string>();
+    const auto& objects = map();
+    auto it = objects.find(id);
+    if (it == objects.end()) return std::nullopt;
+    return it->second;
+  }
+
+  WorkspacePtr workspace_;
+};
+
+struct BodiesTraits {
+  static const auto& map(const Model& model) { return model.bodies; }
+  static py::object wrap(const WorkspacePtr& ws, Body body) {
+    return py::cast(BodyHandle{ws, std::move(body)});
+  }
+};
+
+struct PlansTraits {
+  static const auto& map(const Model& model) { return model.plans; }
+  static py::object wrap(const WorkspacePtr&, Plan plan) { return py::cast(std::move(plan)); }
+};
+
+struct TaxonomiesTraits {
+  static const auto& map(const Model& model) { return model.taxonomies; }
+  static py::object wrap(const WorkspacePtr&, Taxonomy taxonomy) {
+    return py::cast(std::move(taxonomy));
+  }
+};
+
+struct CrosswalksTraits {
+  static const auto& map(const Model& model) { return model.crosswalks; }
+  static py::object wrap(const WorkspacePtr&, Crosswalk crosswalk) {
+    return py::cast(std::move(crosswalk));
+  }
+};
+
+struct UsersTraits {
+  static const auto& map(const Model& model) { return model.users; }
+  static py::object wrap(const WorkspacePtr&, User user) { return py::cast(std::move(user)); }
+};
+
+template <class Traits>
+void bind_view(py::module_& m, const char* name, const char* what) {
+  using View = MapView<Traits>;
+  const std::string doc =
+      std::string("A live, read-only mapping from id to ") + what +
+      " of a workspace, iterated in sorted id order. It keeps the workspace alive "
+      "and sees later imports.";
+  py::class_<View>(m, name, doc.c_str())
+      .def("__len__", &View::size, "Number of objects.")
+      .def("__contains__", &View::contains, py::arg("id"), "True when an object has this id.")
+      .def("__getitem__", &View::get_item, py::arg("id"),
+           "The object with this id; raises KeyError when absent.")
+      .def(
+          "__iter__", [](const View& v) { return py::iter(v.keys()); },
+          "Iterate over the ids in sorted order.")
+      .def("keys", &View::keys, "The ids, sorted.")
+      .def("values", &View::values, "The objects in id order.")
+      .def("items", &View::items, "(id, object) pairs in id order.")
+      .def("get", &View::get, py::arg("id"), py::arg("default") = py::none(),
+           "The object with this id, or ``default`` when absent.");
+}
+
+py::dict summary_to_python(const ImportSummary& summary) {
+  py::dict out;
+  out["added"] = summary.added;
+  out["replaced"] = summary.replaced;
+  return out;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw NotFoundError("file", path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw StorageError("cannot read \"" + path + "\"");
+  return text.str();
+}
+
+/// True for the names Workspace::import_file reads as statistics CSV.
+bool has_csv_extension(const std::string& path) {
+  if (path.size() < 4) return false;
+  const std::string ext = path.substr(path.size() - 4);
+  return ext == ".csv" || ext == ".CSV";
+}
+
+/// None → empty (meaning "all"), a single str → one item, else every item of an iterable of str.
+std::vector<std::string> string_filter(const py::object& value, const char* name) {
+  std::vector<std::string> out;
+  if (value.is_none()) return out;
+  if (py::isinstance<py::str>(value)) return {value.cast<std::string>()};
+  for (auto item : py::iter(value)) {
+    if (!py::isinstance<py::str>(item)) {
+      throw py::type_error(
+          std::string(name) + " must be a str or an iterable of str, got an item of type " +
+          py::str(py::type::handle_of(item).attr("__qualname__")).cast<std::string>());
+    }
+    out.push_back(item.cast<std::string>());
+  }
+  return out;
+}
+
+/// None → empty (meaning "all"), a single int → one year, else every item of an iterable of int.
+std::vector<int> year_filter(const py::object& value) {
+  std::vector<int> out;
+  if (value.is_none()) return out;
+  auto as_year = [](py::handle item) {
+    if (PyBool_Check(item.ptr()) || !PyIndex_Check(item.ptr())) {
+      throw py::type_error(
+          "years must be an int or an iterable of int, got " +
+          py::str(py::type::handle_of(item).attr("__qualname__")).cast<std::string>());
+    }
+    return py::reinterpret_steal<py::int_>(PyNumber_Index(item.ptr())).cast<int>();
+  };
+  if (PyIndex_Check(value.ptr())) return {as_year(value)};
+  for (auto item : py::iter(value)) out.push_back(as_year(item));
+  return out;
+}
+
+/// The records of a keyed map (or a set) as Python objects, copied out of the model first.
+template <class Container>
+py::list record_list(const Container& records) {
+  std::vector<typename Container::value_type> copies(records.begin(), records.end());
+  py::list out;
+  for (auto& record : copies) {
+    if constexpr (std::is_same_v<typename Container::key_type, typename Container::value_type>) {
+      out.append(py::cast(std::move(record)));
+    } else {
+      out.append(py::cast(std::move(record.second)));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void bind_workspace(py::module_& m) {
+  bind_view<BodiesTraits>(m, "BodiesView", "Body");
+  bind_view<PlansTraits>(m, "PlansView", "Plan");
+  bind_view<TaxonomiesTraits>(m, "TaxonomiesView", "Taxonomy");
+  bind_view<CrosswalksTraits>(m, "CrosswalksView", "Crosswalk");
+  bind_view<UsersTraits>(m, "UsersView", "User");
+
+  py::class_<Workspace, WorkspacePtr>(
+      m, "Workspace",
+      "Bodies, taxonomies, plans and records in one place: in memory (``Workspace()``) or "
+      "backed by a SQLite file (``Workspace.open(path)``). Every import is validated in full "
+      "first and is all-or-nothing.")
+      .def(py::init([] { return std::make_shared<Workspace>(); }), "An empty in-memory workspace.")
+      .def_static(
+          "open",
+          [](const py::object& path) {
+            return std::make_shared<Workspace>(Workspace::open(fspath(path)));
+          },
+          py::arg("path"),
+          "Open the SQLite workspace at ``path`` (str or os.PathLike), creating it if absent. "
+          "Raises StorageError.")
+      .def_property_readonly("path", &Workspace::path,
+                             "The file backing the workspace, or None in memory.")
+      .def(
+          "import_bundle",
+          [](Workspace& ws, const py::object& bundle) {
+            if (is_path_like(bundle)) return summary_to_python(ws.import_file(fspath(bundle)));
+            if (!py::isinstance<py::dict>(bundle)) {
+              throw py::type_error(
+                  "import_bundle expects a dict or a path (str or os.PathLike), got " +
+                  py::str(py::type::handle_of(bundle).attr("__qualname__")).cast<std::string>());
+            }
+            return summary_to_python(ws.import_bundle(to_json_value(bundle)));
+          },
+          py::arg("bundle"),
+          "Import a bundle given as a dict or as the path of a JSON file (a ``.csv`` path "
+          "imports statistics). All-or-nothing: raises ValidationError listing every issue and "
+          "leaves the workspace unchanged. Returns {\"added\": {...}, \"replaced\": {...}} "
+          "counts by bundle array name.")
+      .def(
+          "import_statistics_csv",
+          [](Workspace& ws, const py::object& path) {
+            const std::string file = fspath(path);
+            if (has_csv_extension(file)) return summary_to_python(ws.import_file(file));
+            return summary_to_python(
+                ws.import_statistics(read_statistics_csv(read_text_file(file), file), file));
+          },
+          py::arg("path"),
+          "Import statistics from a CSV file with header ``body,year,variable,value`` (any "
+          "column order). All-or-nothing: raises ValidationError whose issue paths are "
+          "``file:line``. Returns the same summary as import_bundle.")
+      .def(
+          "validate",
+          [](const Workspace& ws, const py::object& bundle) {
+            const nlohmann::json j =
+                is_path_like(bundle) ? read_json_file(fspath(bundle)) : to_json_value(bundle);
+            py::list out;
+            for (const auto& issue : ws.validate(j))
+              out.append(py::make_tuple(issue.path, issue.message));
+            return out;
+          },
+          py::arg("bundle"),
+          "Check a bundle (dict or JSON file path) against this workspace as import_bundle "
+          "would, without writing anything; returns every issue as (path, message) tuples, "
+          "empty when it would import.")
+      .def(
+          "export_bundle",
+          [](const Workspace& ws, const py::object& path) -> py::object {
+            if (path.is_none()) return to_python(ws.export_bundle());
+            ws.export_bundle_file(fspath(path));
+            return py::none();
+          },
+          py::arg("path") = py::none(),
+          "The whole workspace as a bundle dict; with ``path``, write it to that JSON file "
+          "instead and return None.")
+      .def("indicators", &Workspace::indicators, "Every indicator definition, sorted by id.")
+      .def(
+          "compute_indicators",
+          [](const Workspace& ws, const py::object& ids, const py::object& bodies,
+             const py::object& years) {
+            return ws.compute_indicators(string_filter(ids, "ids"), string_filter(bodies, "bodies"),
+                                         year_filter(years));
+          },
+          py::arg("ids") = py::none(), py::arg("bodies") = py::none(),
+          py::arg("years") = py::none(),
+          "Compute indicators (all, or only ``ids``) for every body of their levels (or only "
+          "``bodies``) and every year the workspace holds data for (or only ``years``). Each "
+          "filter is None, one value or an iterable. Returns an IndicatorTable; raises "
+          "NotFoundError for an unknown indicator or body.")
+      .def("rulesets", &Workspace::rulesets, "Every certification ruleset, sorted by id.")
+      .def("certify", &Workspace::certify, py::arg("body"), py::arg("scheme"), py::arg("year"),
+           py::arg("preview") = false,
+           "Evaluate one body under a scheme in a year; with ``preview`` draft and submitted "
+           "plans count too. Returns a CertificationReport; raises NotFoundError for an unknown "
+           "body or scheme or when no version is in force, Error when the scheme does not apply "
+           "to the body's kind.")
+      .def(
+          "certify_all",
+          [](const Workspace& ws, const std::string& scheme, int year, const py::object& bodies,
+             bool preview) {
+            return ws.certify_all(scheme, year, string_filter(bodies, "bodies"), preview);
+          },
+          py::arg("scheme"), py::arg("year"), py::arg("bodies") = py::none(),
+          py::arg("preview") = false,
+          "Evaluate every body the scheme applies to (or only ``bodies``: None, one id or an "
+          "iterable) at once. Returns a CertificationTable.")
+      .def("evaluate", &Workspace::evaluate, py::arg("expression"), py::arg("body"),
+           py::arg("year"), py::arg("preview") = false,
+           "Evaluate an expression of the formula language for one body in one year; a float, "
+           "or None for null. Raises ParseError for a syntax or name error, NotFoundError for an "
+           "unknown body.")
+      .def("refresh", &Workspace::refresh,
+           "Re-read the storage if another connection committed changes; True when something "
+           "changed.")
+      .def_property_readonly(
+          "bodies", [](const WorkspacePtr& ws) { return MapView<BodiesTraits>(ws); },
+          "Live mapping from body id to Body.")
+      .def_property_readonly(
+          "plans", [](const WorkspacePtr& ws) { return MapView<PlansTraits>(ws); },
+          "Live mapping from plan id to Plan.")
+      .def_property_readonly(
+          "taxonomies", [](const WorkspacePtr& ws) { return MapView<TaxonomiesTraits>(ws); },
+          "Live mapping from taxonomy id to Taxonomy.")
+      .def_property_readonly(
+          "crosswalks", [](const WorkspacePtr& ws) { return MapView<CrosswalksTraits>(ws); },
+          "Live mapping from crosswalk id to Crosswalk.")
+      .def_property_readonly(
+          "users", [](const WorkspacePtr& ws) { return MapView<UsersTraits>(ws); },
+          "Live mapping from user id to User.")
+      .def_property_readonly(
+          "registry", [](const Workspace& ws) { return ws.registry(); },
+          "The membership registry of the current bodies (a snapshot).")
+      .def(
+          "body",
+          [](const WorkspacePtr& ws, const std::string& id) {
+            return BodyHandle{ws, ws->body(id)};
+          },
+          py::arg("id"), "The body with this id; raises NotFoundError when absent.")
+      .def(
+          "plan", [](const Workspace& ws, const std::string& id) { return ws.plan(id); },
+          py::arg("id"), "The plan with this id; raises NotFoundError when absent.")
+      .def(
+          "taxonomy", [](const Workspace& ws, const std::string& id) { return ws.taxonomy(id); },
+          py::arg("id"), "The taxonomy with this id; raises NotFoundError when absent.")
+      .def_property_readonly(
+          "statistics", [](const Workspace& ws) { return record_list(ws.model().statistics); },
+          "Every Statistic, sorted by (body, variable, year).")
+      .def_property_readonly(
+          "feedback", [](const Workspace& ws) { return record_list(ws.model().feedback); },
+          "Every Feedback, sorted by (action, date).")
+      .def_property_readonly(
+          "places", [](const Workspace& ws) { return record_list(ws.model().places); },
+          "Every Place, sorted by id.")
+      .def_property_readonly(
+          "certifications",
+          [](const Workspace& ws) { return record_list(ws.model().certifications); },
+          "Every CertificationRecord, sorted by (body, scheme, date).")
+      .def_property_readonly(
+          "cases", [](const Workspace& ws) { return record_list(ws.model().cases); },
+          "Every Case, sorted by id.")
+      .def_property_readonly(
+          "ledger", [](const Workspace& ws) { return record_list(ws.model().ledger); },
+          "Every LedgerEntry, sorted by (body, service, year).");
+}
+
+}  // namespace civicplan::python

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Tabular access to results: IndicatorTable and CertificationTable as numpy columns and pandas."""
+
+from . import _civicplan as _c
+
+COLUMNS = ("indicator", "body", "year", "value", "target_met")
+
+
+def _decode(names, codes):
+    """Strings from dictionary codes, sharing one str object per distinct name."""
+    import numpy as np
+
+    table = np.empty(len(names), dtype=object)
+    table[:] = names
+    return table[codes]
+
+
+def columns(self: _c.IndicatorTable) -> dict:
+    """The table as numpy arrays keyed by column name.
+
+    indicator and body are object arrays of str, year int32, value float64 (NaN where null)
+    and target_met an object array of True, False or None.
+    """
+    import numpy as np
+
+    raw = self._columns()
+    met = raw["target_met"]
+    target_met = np.full(len(met), None, dtype=object)
+    target_met[met == 1] = True
+    target_met[met == 0] = False
+    return {
+        "indicator": _decode(raw["indicator_names"], raw["indicator_codes"]),
+        "body": _decode(raw["body_names"], raw["body_codes"]),
+        "year": raw["years"],
+        "value": raw["values"],
+        "target_met": target_met,
+    }
+
+
+def to_pandas(self: _c.IndicatorTable):
+    """The table as a pandas DataFrame with columns indicator, body, year, value, target_met.
+
+    value is float64 with NaN where null; target_met uses pandas' nullable "boolean" dtype.
+    """
+    import pandas as pd
+
+    raw = self._columns()
+    met = raw["target_met"]
+    return pd.DataFrame(
+        {
+            "indicator": _decode(raw["indicator_names"], raw["indicator_codes"]),
+            "body": _decode(raw["body_names"], raw["body_codes"]),
+            "year": raw["years"],
+            "value": raw["values"],
+            "target_met": pd.arrays.BooleanArray(met == 1, met < 0),
+        },
+        columns=list(COLUMNS),
+    )
+
+
+def certification_to_pandas(self: _c.CertificationTable):
+    """One row per body: body, passed, points, min_points, then each rule's outcome
+    (pass, fail or missing_data) in a column named by the rule id."""
+    import pandas as pd
+
+    data = {
+        "body": [r.body for r in self.reports],
+        "passed": [r.passed for r in self.reports],
+        "points": [r.points for r in self.reports],
+        "min_points": [float("nan") if r.min_points is None else r.min_points for r in self.reports],
+    }
+    for rule_id in self.rule_ids:
+        data[rule_id] = [next((x.outcome for x in r.rules if x.id == rule_id), None) for r in self.reports]
+    frame = pd.DataFrame(data, columns=["body", "passed", "points", "min_points", *self.rule_ids])
+    return frame.astype({"passed": bool, "points": float, "min_points": float})
+
+
+def install() -> None:
+    """Adds columns() and to_pandas() to IndicatorTable, to_pandas() to CertificationTable."""
+    _c.IndicatorTable.columns = columns
+    _c.IndicatorTable.to_pandas = to_pandas
+    _c.CertificationTable.to_pandas = certification_to_pandas

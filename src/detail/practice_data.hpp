@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// The immutable data behind a PracticeIndex: actions, an inverted index, populations, taxonomies.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "civicplan/model.hpp"
+#include "civicplan/registry.hpp"
+#include "civicplan/taxonomy.hpp"
+
+namespace civicplan::detail {
+
+/// BM25 parameters, and the weights of a word of the title and of a category label against
+/// a word of the description.
+inline constexpr double kBm25K1 = 1.2;
+inline constexpr double kBm25B = 0.75;
+inline constexpr int kTitleWeight = 2;
+inline constexpr int kLabelWeight = 1;
+
+struct PracticeData {
+  struct PlanInfo {
+    std::string id;
+    std::string body_id;
+    int body = -1;  ///< -1 when the body is not in the model
+    YearRange period;
+    PlanStatus status = PlanStatus::kDraft;
+    double population = 0;  ///< of the body in the plan's first year; NaN when unknown
+    int first_doc = 0, doc_count = 0;
+    bool searchable() const { return status == PlanStatus::kApproved || status == PlanStatus::kArchived; }
+  };
+
+  Registry registry;
+  std::vector<std::string> body_ids;  ///< sorted
+  std::vector<BodyKind> body_kind;
+  std::unordered_map<std::string, int> body_index;
+  std::vector<std::vector<std::pair<int, double>>> own_population;  ///< per body: (year, value), by year
+  std::vector<std::vector<int>> body_plans;
+
+  std::map<std::string, Taxonomy> taxonomies;
+  std::vector<std::string> category_refs;  ///< "<taxonomy>:<code>" by category id
+  std::vector<std::string> category_labels;
+  std::vector<std::string> category_taxonomy;
+  std::unordered_map<std::string, int> category_index;
+  std::vector<std::vector<int>> category_closure;  ///< the category and its ancestors, sorted
+
+  std::vector<PlanInfo> plans;  ///< by plan id
+
+  // Every action of every plan, a "document", in plan order then action order.
+  std::vector<int> doc_plan;
+  std::vector<std::string> doc_action;
+  std::vector<std::string> doc_title;
+  std::vector<int> category_offsets{0};  ///< the category ids of document d are
+  std::vector<int> category_items;       ///< category_items[category_offsets[d] .. [d+1])
+  std::vector<int> doc_rank;             ///< position in (plan id, action id) order
+  std::vector<int> by_rank;              ///< documents in that order
+  std::vector<float> doc_length;         ///< weighted number of terms (0 when not searchable)
+  double average_length = 1;
+  std::size_t searchable = 0;            ///< documents of approved and archived plans
+
+  // The inverted index of searchable documents: term -> (document, weighted frequency), over the
+  // title, the description and the labels of the action's categories.
+  std::unordered_map<std::string, int> term_index;
+  std::vector<std::int64_t> term_offsets{0};
+  std::vector<int> posting_doc;
+  std::vector<std::uint16_t> posting_tf;
+  std::vector<char> posting_own_text;  ///< 1 when the term is in the title or description
+
+  static std::shared_ptr<const PracticeData> build(const Model& model, const Registry& registry);
+
+  bool doc_searchable(int d) const { return plans[doc_plan[d]].searchable(); }
+  std::string doc_ref(int d) const { return plans[doc_plan[d]].id + "/" + doc_action[d]; }
+  std::vector<std::string> doc_categories(int d) const;
+  /// True when some category of document `d` has `under[category]` set.
+  bool doc_under(int d, const std::vector<char>& under) const;
+  /// Mask over category ids: the category `id` and everything below it.
+  std::vector<char> under(int id) const;
+
+  int body(const std::string& id) const;  ///< -1 when unknown
+  std::optional<double> own_population_at(int body, int year) const;
+  std::optional<double> population_at(int body, int year) const;
+  /// The districts and provinces above a body in `year`, sorted.
+  std::vector<std::string> anchors(int body, int year) const;
+  /// Plans of a body whose period covers `year`: searchable ones, or all but rejected ones.
+  std::vector<int> plans_covering(int body, int year, bool searchable_only) const;
+  std::vector<int> peers(int body, int year) const;
+};
+
+}  // namespace civicplan::detail
