@@ -289,14 +289,19 @@ std::int64_t Workspace::put_plan(const nlohmann::json& input, std::optional<std:
   std::vector<Issue> issues;
   detail::Reader reader(issues);
   auto parsed = detail::parse_plan(j, "plan", reader);
-  if (parsed && parsed->status != PlanStatus::kDraft) {
-    issues.push_back({"plan.status", std::string("put_plan writes drafts, got ") + to_string(parsed->status) +
-                                         "; use submit, approve, reject or archive to change the status"});
-  }
   if (!issues.empty() || !parsed) throw ValidationError(std::move(issues));
+  // A plan read back and written again carries its current status: that is fine, the
+  // checks below name it. Asking for another status is not what put_plan does.
+  const PlanStatus requested = parsed->status;
   return impl_->write_plan(user_, "put_plan", "", [&](const Model& current, const detail::Permissions* perm) {
     Plan plan = *parsed;
+    plan.status = PlanStatus::kDraft;
     auto old = current.plans.find(plan.id);
+    if (requested != PlanStatus::kDraft && (old == current.plans.end() || old->second.status != requested)) {
+      throw ValidationError(std::vector<Issue>{
+          {"plan.status", std::string("put_plan writes drafts, got ") + to_string(requested) +
+                              "; use submit, approve, reject or archive to change the status"}});
+    }
     if (old != current.plans.end()) {
       const Plan& o = old->second;
       if (o.status != PlanStatus::kDraft && o.status != PlanStatus::kRejected) {

@@ -285,6 +285,18 @@ const std::vector<Verb>& verbs() {
         {"civicplan certify family.db --scheme family-in-trentino --year 2022",
          "civicplan certify family.db --scheme family-in-trentino --year 2022 --body 022139 --preview"}},
        run_certify},
+      {{"diff",
+        "Compare two plans action by action.",
+        "Lists the actions added, removed and changed (field by field, old and new value)\n"
+        "from plan A to plan B, matched by id, and the budget totals per category and per\n"
+        "funding source with their deltas. Budgets are compared in the years both plans\n"
+        "cover, so an implementation plan compares with its plan's lines of the same year.",
+        {{"DB", "the workspace file (SQLite); it must exist"},
+         {"PLAN_A", "the earlier plan (e.g. the zone plan)"},
+         {"PLAN_B", "the later plan (e.g. its implementation plan)"}},
+        {{"format", "FORMAT", "output format", {"table", "json"}}},
+        {"civicplan diff region.db pdz-2018-2020 pdz-attuativo-2019"}},
+       run_diff},
       {{"export",
         "Write a workspace out as a bundle or as open data.",
         "Writes everything the workspace holds as one civicplan bundle (JSON, keys and\n"
@@ -306,6 +318,14 @@ const std::vector<Verb>& verbs() {
          "civicplan export region.db --format csv --out opendata/",
          "civicplan export region.db --format geojson --out opendata/"}},
        run_export},
+      {{"history",
+        "List the kept revisions of a plan.",
+        "Every accepted change to a plan bumps its revision and is kept: this lists them with\n"
+        "time, operation and user, then the reasons and acts recorded in the audit log.",
+        {{"DB", "the workspace file (SQLite); it must exist"}, {"PLAN", "the plan id"}},
+        {{"format", "FORMAT", "output format", {"table", "json"}}},
+        {"civicplan history region.db pdz-2018-2020"}},
+       run_history},
       {{"import",
         "Import bundles and statistics tables into a workspace.",
         "Imports each file into the workspace DB (created if absent), in the order given.\n"
@@ -368,18 +388,17 @@ const std::vector<Verb>& verbs() {
       {{"search",
         "Find approved actions by text, category, kind of body, population and year.",
         "Searches the actions of approved and archived plans. The words after DB are the\n"
-        "text searched for, ranked by BM25 over each action's title and description (the\n"
-        "title counting twice); case, accents and elided articles (dell', l') are\n"
-        "ignored, as are common Italian words (di, per, con, ...), and singular and\n"
-        "plural forms match. Without text, every action passing the filters is listed.\n"
+        "text searched for, ranked by BM25 over each action's title (counting twice),\n"
+        "description and category labels; case, accents and elided articles (dell',\n"
+        "l') are ignored, as are common Italian words (di, per, con, ...), and singular\n"
+        "and plural forms match. Without text, every action passing the filters is listed.\n"
         "--category keeps actions filed under that category or below it; --population\n"
         "takes MIN-MAX inhabitants (MIN included, MAX excluded; either may be left out)\n"
         "or a class name such as 3000-5000 or over-50000. Hits are ordered by score,\n"
         "then plan and action id.",
         {{"DB [TEXT]", "the workspace file (SQLite), then the words to search for", true}},
         {{"category", "C", "only actions under this category (\"<taxonomy>:<code>\")", {}},
-         {"body-kind", "K", "only plans of bodies of this kind",
-          {"municipality", "union", "district", "province", "region", "agency", "organization"}},
+         {"body-kind", "KIND", "only plans of bodies of this kind (municipality, union, ...)", {}},
          {"population", "RANGE", "only plans of bodies with this population", {}},
          {"year", "Y", "only plans covering this year", {}, true},
          {"limit", "N", "at most N hits (default 20)", {}},

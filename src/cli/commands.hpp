@@ -42,6 +42,8 @@ int run_export(const Args& args, Io& io);
 int run_info(const Args& args, Io& io);
 int run_indicators(const Args& args, Io& io);
 int run_certify(const Args& args, Io& io);
+int run_diff(const Args& args, Io& io);
+int run_history(const Args& args, Io& io);
 int run_search(const Args& args, Io& io);
 int run_recommend(const Args& args, Io& io);
 

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `diff` and `history` verbs: how plans changed.
+#include <map>
+#include <ostream>
+
+#include "civicplan/indicator.hpp"
+#include "commands.hpp"
+
+namespace civicplan::cli {
+
+namespace {
+
+std::string short_json(const nlohmann::json& v) {
+  std::string s = v.is_null() ? "—" : v.is_string() ? v.get<std::string>() : v.dump();
+  if (display_width(s) > 70) {
+    std::size_t cut = 67;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s = s.substr(0, cut) + "...";
+  }
+  return s;
+}
+
+std::string euros(Money m) { return m.to_display(); }
+
+std::string signed_euros(Money m) { return (m.cents() > 0 ? "+" : "") + m.to_display(); }
+
+const Action* action_of(const Plan& p, const std::string& id) { return p.find_action(id); }
+
+std::string amount(const nlohmann::json& line, const char* key) {
+  if (!line.is_object() || !line.contains(key)) return "—";
+  const auto m = Money::from_euros(line[key].get<double>());
+  return m ? m->to_display() : line[key].dump();
+}
+
+// Budget lines side by side per year and source: "2019 state: planned € 57.500,00 -> € 59.500,00".
+void print_budget_change(std::ostream& out, const nlohmann::json& before, const nlohmann::json& after) {
+  std::map<std::pair<int, std::string>, std::pair<nlohmann::json, nlohmann::json>> lines;
+  for (const auto& l : before.is_array() ? before : nlohmann::json::array()) {
+    lines[{l["year"].get<int>(), l["source"].get<std::string>()}].first = l;
+  }
+  for (const auto& l : after.is_array() ? after : nlohmann::json::array()) {
+    lines[{l["year"].get<int>(), l["source"].get<std::string>()}].second = l;
+  }
+  for (const auto& [key, pair] : lines) {
+    if (pair.first == pair.second) continue;
+    out << "      budget " << key.first << " " << key.second << ":";
+    const std::string pb = amount(pair.first, "planned"), pa = amount(pair.second, "planned");
+    if (pb != pa) out << " planned " << pb << " -> " << pa;
+    const std::string ab = amount(pair.first, "actual"), aa = amount(pair.second, "actual");
+    if (ab != aa) out << " actual " << ab << " -> " << aa;
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+int run_diff(const Args& args, Io& io) {
+  const Workspace ws = open_existing_workspace(args.positionals()[0]);
+  const std::string a_id = args.positionals()[1], b_id = args.positionals()[2];
+  const PlanDiff d = ws.diff(a_id, b_id);
+  if (args.value("format").value_or("table") == "json") {
+    io.out << d.to_json().dump(1) << "\n";
+    return 0;
+  }
+  const Plan& a = ws.plan(a_id);
+  const Plan& b = ws.plan(b_id);
+  io.out << a.title << " (" << a_id << ", " << to_string(a.variant) << ")\n  -> " << b.title << " (" << b_id << ", "
+         << to_string(b.variant) << ")\n";
+  if (d.years) io.out << "budgets compared for " << d.years->from << "-" << d.years->to << "\n";
+  io.out << "\nadded (" << d.added.size() << ")\n";
+  for (const auto& id : d.added) io.out << "  + " << id << "  " << action_of(b, id)->title << "\n";
+  io.out << "\nremoved (" << d.removed.size() << ")\n";
+  for (const auto& id : d.removed) io.out << "  - " << id << "  " << action_of(a, id)->title << "\n";
+  io.out << "\nchanged (" << d.changed.size() << ")\n";
+  for (const auto& c : d.changed) {
+    io.out << "  ~ " << c.id << "  " << action_of(b, c.id)->title << "\n";
+    for (const auto& f : c.fields) {
+      if (f.field == "budget") {
+        print_budget_change(io.out, f.before, f.after);
+        continue;
+      }
+      io.out << "      " << f.field << ": " << short_json(f.before) << "  ->  " << short_json(f.after) << "\n";
+    }
+  }
+  io.out << "\nbudget by category and source (planned before -> after, delta)\n";
+  for (const auto& t : d.budget_delta) {
+    if (t.planned_before == t.planned_after && t.actual_before == t.actual_after) continue;
+    io.out << "  " << t.dimension << " " << (t.key.empty() ? "(none)" : t.key) << ": " << euros(t.planned_before)
+           << " -> " << euros(t.planned_after) << " (" << signed_euros(t.planned_delta()) << ")";
+    if (t.actual_delta().cents() != 0) io.out << "; actual " << signed_euros(t.actual_delta());
+    io.out << "\n";
+  }
+  return 0;
+}
+
+int run_history(const Args& args, Io& io) {
+  const Workspace ws = open_existing_workspace(args.positionals()[0]);
+  const std::string plan = args.positionals()[1];
+  const auto revisions = ws.history(plan);
+  if (args.value("format").value_or("table") == "json") {
+    auto arr = nlohmann::json::array();
+    for (const auto& r : revisions) {
+      arr.push_back({{"revision", r.revision}, {"time", r.time}, {"user", r.user}, {"operation", r.operation}});
+    }
+    io.out << arr.dump(1) << "\n";
+    return 0;
+  }
+  io.out << "revisions of " << plan << "\n";
+  for (const auto& r : revisions) {
+    io.out << "  " << r.revision << "  " << r.time << "  " << r.operation << "  "
+           << (r.user.empty() ? "(operator)" : r.user) << "\n";
+  }
+  for (const auto& e : ws.audit_log(std::nullopt, "plan:" + plan)) {
+    if (!e.detail.empty()) io.out << "  " << e.operation << " at revision " << e.revision.value_or(0) << ": " << e.detail << "\n";
+  }
+  return 0;
+}
+
+}  // namespace civicplan::cli
