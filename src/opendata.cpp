@@ -23,11 +23,15 @@ using json = nlohmann::json;
 
 constexpr const char* kThemeBase = "http://publications.europa.eu/resource/authority/data-theme/";
 constexpr const char* kFileTypeBase = "http://publications.europa.eu/resource/authority/file-type/";
-constexpr const char* kLicense = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0";
-constexpr const char* kFrequency = "http://publications.europa.eu/resource/authority/frequency/IRREG";
+constexpr const char* kLicense =
+    "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0";
+constexpr const char* kFrequency =
+    "http://publications.europa.eu/resource/authority/frequency/IRREG";
 constexpr const char* kLanguage = "http://publications.europa.eu/resource/authority/language/ITA";
 
-bool published(const Plan& p) { return p.status == PlanStatus::kApproved || p.status == PlanStatus::kArchived; }
+bool published(const Plan& p) {
+  return p.status == PlanStatus::kApproved || p.status == PlanStatus::kArchived;
+}
 
 // One CSV table built row by row.
 class Table {
@@ -49,7 +53,9 @@ class Table {
     return *this;
   }
   Table& cell(const char* value) { return cell(std::string(value)); }
-  Table& cell(const std::optional<std::string>& value) { return cell(value.value_or(std::string())); }
+  Table& cell(const std::optional<std::string>& value) {
+    return cell(value.value_or(std::string()));
+  }
   Table& cell(int value) { return cell(std::to_string(value)); }
   void end_row() {
     out_ << '\n';
@@ -95,7 +101,8 @@ std::string bodies_csv(const Model& m) {
   Table t{"id", "kind", "name", "lat", "lon"};
   for (const auto& [id, b] : m.bodies) {
     t.cell(id).cell(to_string(b.kind)).cell(b.name);
-    t.cell(b.location ? number(b.location->lat) : "").cell(b.location ? number(b.location->lon) : "");
+    t.cell(b.location ? number(b.location->lat) : "")
+        .cell(b.location ? number(b.location->lon) : "");
     t.end_row();
   }
   return t.text();
@@ -105,7 +112,10 @@ std::string memberships_csv(const Model& m) {
   Table t{"body", "parent", "from", "to"};
   for (const auto& [id, b] : m.bodies) {
     for (const auto& p : b.parents) {
-      t.cell(id).cell(p.id).cell(p.from ? std::to_string(*p.from) : "").cell(p.to ? std::to_string(*p.to) : "");
+      t.cell(id)
+          .cell(p.id)
+          .cell(p.from ? std::to_string(*p.from) : "")
+          .cell(p.to ? std::to_string(*p.to) : "");
       t.end_row();
     }
   }
@@ -124,8 +134,9 @@ std::string categories_csv(const Model& m) {
 }
 
 std::string plans_csv(const Model& m) {
-  Table t{"id",     "body",    "kind",     "title",         "period_from",  "period_to", "status",
-          "variant", "based_on", "approval_date", "approval_act", "revision",  "actions"};
+  Table t{"id",           "body",     "kind",    "title",    "period_from",
+          "period_to",    "status",   "variant", "based_on", "approval_date",
+          "approval_act", "revision", "actions"};
   for (const auto& [id, p] : m.plans) {
     if (!published(p)) continue;
     t.cell(id).cell(p.body).cell(p.kind).cell(p.title).cell(p.period.from).cell(p.period.to);
@@ -138,9 +149,10 @@ std::string plans_csv(const Model& m) {
 }
 
 std::string actions_csv(const Model& m) {
-  Table t{"plan",   "action", "body",  "title", "description", "categories", "category_labels", "objective",
-          "status", "horizon", "start", "end",  "responsible", "lat",        "lon",             "tags",
-          "planned", "actual"};
+  Table t{
+      "plan",      "action", "body",    "title", "description", "categories",  "category_labels",
+      "objective", "status", "horizon", "start", "end",         "responsible", "lat",
+      "lon",       "tags",   "planned", "actual"};
   for (const auto& [id, p] : m.plans) {
     if (!published(p)) continue;
     for (const auto& a : p.actions) {
@@ -149,10 +161,19 @@ std::string actions_csv(const Model& m) {
         if (line.planned) planned = planned.value_or(Money{}) + *line.planned;
         if (line.actual) actual = actual.value_or(Money{}) + *line.actual;
       }
-      t.cell(id).cell(a.id).cell(p.body).cell(a.title).cell(a.description).cell(joined(a.categories));
+      t.cell(id)
+          .cell(a.id)
+          .cell(p.body)
+          .cell(a.title)
+          .cell(a.description)
+          .cell(joined(a.categories));
       t.cell(joined(category_labels(m, a.categories))).cell(a.objective).cell(to_string(a.status));
-      t.cell(a.horizon ? to_string(*a.horizon) : "").cell(date(a.start)).cell(date(a.end)).cell(a.responsible);
-      t.cell(a.location ? number(a.location->lat) : "").cell(a.location ? number(a.location->lon) : "");
+      t.cell(a.horizon ? to_string(*a.horizon) : "")
+          .cell(date(a.start))
+          .cell(date(a.end))
+          .cell(a.responsible);
+      t.cell(a.location ? number(a.location->lat) : "")
+          .cell(a.location ? number(a.location->lon) : "");
       t.cell(joined(a.tags)).cell(money(planned)).cell(money(actual));
       t.end_row();
     }
@@ -166,7 +187,12 @@ std::string budget_lines_csv(const Model& m) {
     if (!published(p)) continue;
     for (const auto& a : p.actions) {
       for (const auto& line : a.budget) {
-        t.cell(id).cell(a.id).cell(p.body).cell(line.year).cell(line.source).cell(money(line.planned));
+        t.cell(id)
+            .cell(a.id)
+            .cell(p.body)
+            .cell(line.year)
+            .cell(line.source)
+            .cell(money(line.planned));
         t.cell(money(line.actual));
         t.end_row();
       }
@@ -207,15 +233,22 @@ std::set<int> plan_years(const Model& m) {
 }
 
 std::string certification_csv(const Workspace& ws) {
-  Table t{"scheme", "year", "version", "body", "passed", "points", "min_points", "missing_mandatory"};
+  Table t{"scheme", "year",   "version",    "body",
+          "passed", "points", "min_points", "missing_mandatory"};
   const auto years = data_years(ws.model());
   for (const auto& ruleset : ws.rulesets()) {
     for (int year : years) {
       if (!ruleset.version_for(year)) continue;
       const auto table = ws.certify_all(ruleset.id, year);
       for (const auto& r : table.reports) {
-        t.cell(ruleset.id).cell(year).cell(r.version).cell(r.body).cell(r.passed ? "true" : "false");
-        t.cell(number(r.points)).cell(r.min_points ? number(*r.min_points) : "").cell(joined(r.missing_mandatory));
+        t.cell(ruleset.id)
+            .cell(year)
+            .cell(r.version)
+            .cell(r.body)
+            .cell(r.passed ? "true" : "false");
+        t.cell(number(r.points))
+            .cell(r.min_points ? number(*r.min_points) : "")
+            .cell(joined(r.missing_mandatory));
         t.end_row();
       }
     }
@@ -266,7 +299,8 @@ std::string today() {
   gmtime_r(&now, &utc);
 #endif
   char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday);
   return text;
 }
 
@@ -276,7 +310,8 @@ json typed_date(const std::string& d) { return {{"@value", d}, {"@type", "xsd:da
 json publisher(const Model& m, const CatalogOptions& options) {
   std::string name = "civicplan", id = "civicplan";
   for (auto kind : {BodyKind::kAgency, BodyKind::kRegion, BodyKind::kProvince}) {
-    auto it = std::find_if(m.bodies.begin(), m.bodies.end(), [&](const auto& kv) { return kv.second.kind == kind; });
+    auto it = std::find_if(m.bodies.begin(), m.bodies.end(),
+                           [&](const auto& kv) { return kv.second.kind == kind; });
     if (it != m.bodies.end()) {
       name = it->second.name;
       id = it->first;
@@ -292,30 +327,52 @@ json publisher(const Model& m, const CatalogOptions& options) {
 
 const std::vector<OpenDataFile>& open_data_files() {
   static const std::vector<OpenDataFile> files = {
-      {"bodies.csv", "Enti", "Enti pubblici (comuni, unioni, distretti, province, regioni, agenzie) con tipo, nome e "
-       "coordinate della sede.", "GOVE", "CSV", "text/csv"},
-      {"memberships.csv", "Appartenenze degli enti", "Appartenenza di ogni ente agli enti di livello superiore "
-       "(unione, distretto, provincia), con gli anni di validità.", "GOVE", "CSV", "text/csv"},
-      {"categories.csv", "Tassonomie delle azioni", "Codici delle tassonomie con cui sono classificate le azioni "
-       "dei piani: etichetta, codici padre e livello.", "SOCI", "CSV", "text/csv"},
-      {"plans.csv", "Piani approvati", "Piani approvati e archiviati degli enti (piani famiglia, piani di zona, "
-       "agende digitali): periodo, stato, variante e atto di approvazione.", "SOCI", "CSV", "text/csv"},
-      {"actions.csv", "Azioni dei piani", "Azioni dei piani approvati e archiviati con categorie, obiettivo, stato, "
-       "responsabile, localizzazione e totali di bilancio in euro.", "SOCI", "CSV", "text/csv"},
-      {"budget_lines.csv", "Bilancio delle azioni", "Risorse previste e rendicontate per azione, anno e fonte di "
-       "finanziamento, in euro con due decimali.", "ECON", "CSV", "text/csv"},
-      {"indicator_values.csv", "Valori degli indicatori", "Indicatori calcolati per ente e anno, con l'esito "
-       "rispetto al valore obiettivo.", "SOCI", "CSV", "text/csv"},
-      {"certification_outcomes.csv", "Esiti della certificazione", "Esito della valutazione di ogni ente secondo "
-       "i disciplinari di certificazione, per anno: superata o no, punti, punti richiesti, requisiti obbligatori "
-       "mancanti.", "GOVE", "CSV", "text/csv"},
-      {"places.geojson", "Luoghi family friendly", "Punti e infrastrutture per le famiglie (fasciatoi, parchi "
-       "gioco, parcheggi rosa, biblioteche) come FeatureCollection GeoJSON.", "REGI", "GEOJSON",
-       "application/geo+json"},
-      {"actions.geojson", "Azioni localizzate", "Azioni dei piani approvati e archiviati che hanno una "
-       "localizzazione, come FeatureCollection GeoJSON.", "REGI", "GEOJSON", "application/geo+json"},
-      {"bundle.json", "Bundle civicplan", "L'intero spazio di lavoro nel formato di interscambio civicplan "
-       "(civicplan-bundle, versione 1).", "GOVE", "JSON", "application/json"},
+      {"bodies.csv", "Enti",
+       "Enti pubblici (comuni, unioni, distretti, province, regioni, agenzie) con tipo, nome e "
+       "coordinate della sede.",
+       "GOVE", "CSV", "text/csv"},
+      {"memberships.csv", "Appartenenze degli enti",
+       "Appartenenza di ogni ente agli enti di livello superiore "
+       "(unione, distretto, provincia), con gli anni di validità.",
+       "GOVE", "CSV", "text/csv"},
+      {"categories.csv", "Tassonomie delle azioni",
+       "Codici delle tassonomie con cui sono classificate le azioni "
+       "dei piani: etichetta, codici padre e livello.",
+       "SOCI", "CSV", "text/csv"},
+      {"plans.csv", "Piani approvati",
+       "Piani approvati e archiviati degli enti (piani famiglia, piani di zona, "
+       "agende digitali): periodo, stato, variante e atto di approvazione.",
+       "SOCI", "CSV", "text/csv"},
+      {"actions.csv", "Azioni dei piani",
+       "Azioni dei piani approvati e archiviati con categorie, obiettivo, stato, "
+       "responsabile, localizzazione e totali di bilancio in euro.",
+       "SOCI", "CSV", "text/csv"},
+      {"budget_lines.csv", "Bilancio delle azioni",
+       "Risorse previste e rendicontate per azione, anno e fonte di "
+       "finanziamento, in euro con due decimali.",
+       "ECON", "CSV", "text/csv"},
+      {"indicator_values.csv", "Valori degli indicatori",
+       "Indicatori calcolati per ente e anno, con l'esito "
+       "rispetto al valore obiettivo.",
+       "SOCI", "CSV", "text/csv"},
+      {"certification_outcomes.csv", "Esiti della certificazione",
+       "Esito della valutazione di ogni ente secondo "
+       "i disciplinari di certificazione, per anno: superata o no, punti, punti richiesti, "
+       "requisiti obbligatori "
+       "mancanti.",
+       "GOVE", "CSV", "text/csv"},
+      {"places.geojson", "Luoghi family friendly",
+       "Punti e infrastrutture per le famiglie (fasciatoi, parchi "
+       "gioco, parcheggi rosa, biblioteche) come FeatureCollection GeoJSON.",
+       "REGI", "GEOJSON", "application/geo+json"},
+      {"actions.geojson", "Azioni localizzate",
+       "Azioni dei piani approvati e archiviati che hanno una "
+       "localizzazione, come FeatureCollection GeoJSON.",
+       "REGI", "GEOJSON", "application/geo+json"},
+      {"bundle.json", "Bundle civicplan",
+       "L'intero spazio di lavoro nel formato di interscambio civicplan "
+       "(civicplan-bundle, versione 1).",
+       "GOVE", "JSON", "application/json"},
   };
   return files;
 }
@@ -337,10 +394,15 @@ std::map<std::string, std::string> csv_tables(const Workspace& ws) {
 json places_geojson(const Model& m) {
   json features = json::array();
   for (const auto& [id, p] : m.places) {
-    json props = {{"id", id},          {"name", p.name}, {"category", p.category}, {"body", p.body},
-                  {"body_name", body_name(m, p.body)}, {"address", p.address ? json(*p.address) : json()},
+    json props = {{"id", id},
+                  {"name", p.name},
+                  {"category", p.category},
+                  {"body", p.body},
+                  {"body_name", body_name(m, p.body)},
+                  {"address", p.address ? json(*p.address) : json()},
                   {"since", p.since ? json(p.since->to_string()) : json()}};
-    features.push_back({{"type", "Feature"}, {"id", id}, {"geometry", point(p.location)}, {"properties", props}});
+    features.push_back(
+        {{"type", "Feature"}, {"id", id}, {"geometry", point(p.location)}, {"properties", props}});
   }
   return feature_collection(std::move(features));
 }
@@ -364,17 +426,23 @@ json actions_geojson(const Model& m) {
                     {"category_labels", category_labels(m, a.categories)},
                     {"period_from", p.period.from},
                     {"period_to", p.period.to}};
-      features.push_back({{"type", "Feature"}, {"id", ref}, {"geometry", point(*a.location)}, {"properties", props}});
+      features.push_back({{"type", "Feature"},
+                          {"id", ref},
+                          {"geometry", point(*a.location)},
+                          {"properties", props}});
     }
   }
   return feature_collection(std::move(features));
 }
 
-json dcat_catalog(const Model& m, const std::vector<std::string>& files, const CatalogOptions& options) {
+json dcat_catalog(const Model& m, const std::vector<std::string>& files,
+                  const CatalogOptions& options) {
   const json agent = publisher(m, options);
   const std::string modified = options.modified.value_or(today());
-  const json license = {{"@id", kLicense}, {"@type", "dct:LicenseDocument"},
-                        {"foaf:name", "Creative Commons Attribution 4.0 International (CC BY 4.0)"}};
+  const json license = {
+      {"@id", kLicense},
+      {"@type", "dct:LicenseDocument"},
+      {"foaf:name", "Creative Commons Attribution 4.0 International (CC BY 4.0)"}};
   const auto all_years = data_years(m), published_years = plan_years(m);
   json datasets = json::array();
   for (const auto& file : open_data_files()) {
@@ -404,9 +472,10 @@ json dcat_catalog(const Model& m, const std::vector<std::string>& files, const C
                     {"dct:license", license},
                     {"dcat:distribution", json::array({distribution})}};
     if (!years.empty()) {
-      dataset["dct:temporal"] = {{"@type", "dct:PeriodOfTime"},
-                                 {"dcat:startDate", typed_date(std::to_string(*years.begin()) + "-01-01")},
-                                 {"dcat:endDate", typed_date(std::to_string(*years.rbegin()) + "-12-31")}};
+      dataset["dct:temporal"] = {
+          {"@type", "dct:PeriodOfTime"},
+          {"dcat:startDate", typed_date(std::to_string(*years.begin()) + "-01-01")},
+          {"dcat:endDate", typed_date(std::to_string(*years.rbegin()) + "-12-31")}};
     }
     datasets.push_back(std::move(dataset));
   }
@@ -420,8 +489,9 @@ json dcat_catalog(const Model& m, const std::vector<std::string>& files, const C
           {"@type", {"dcat:Catalog", "dcatapit:Catalog"}},
           {"dct:title", options.title.value_or("Piani e azioni — dati aperti")},
           {"dct:description",
-           options.description.value_or("Piani degli enti pubblici, azioni classificate per tassonomia, bilanci, "
-                                        "indicatori, esiti della certificazione e luoghi sulla mappa.")},
+           options.description.value_or(
+               "Piani degli enti pubblici, azioni classificate per tassonomia, bilanci, "
+               "indicatori, esiti della certificazione e luoghi sulla mappa.")},
           {"dct:publisher", agent},
           {"dct:modified", typed_date(modified)},
           {"dct:language", {{"@id", kLanguage}}},
@@ -440,7 +510,8 @@ std::vector<std::string> write_csv_tables(const Workspace& ws, const std::string
 
 std::vector<std::string> write_geojson(const Model& model, const std::string& dir) {
   const auto path = make_dir(dir);
-  write_file(path / "places.geojson", places_geojson(model).dump(1, ' ', false, json::error_handler_t::replace) + "\n");
+  write_file(path / "places.geojson",
+             places_geojson(model).dump(1, ' ', false, json::error_handler_t::replace) + "\n");
   write_file(path / "actions.geojson",
              actions_geojson(model).dump(1, ' ', false, json::error_handler_t::replace) + "\n");
   return {"actions.geojson", "places.geojson"};
@@ -453,8 +524,10 @@ void write_catalog(const Model& model, const std::string& dir, const CatalogOpti
   for (const auto& file : open_data_files()) {
     if (std::filesystem::is_regular_file(path / file.name, ec)) present.push_back(file.name);
   }
-  write_file(path / "catalog.jsonld",
-             dcat_catalog(model, present, options).dump(1, ' ', false, json::error_handler_t::replace) + "\n");
+  write_file(
+      path / "catalog.jsonld",
+      dcat_catalog(model, present, options).dump(1, ' ', false, json::error_handler_t::replace) +
+          "\n");
 }
 
 void Workspace::export_open_data(const std::string& dir, const std::string& format) const {
@@ -465,7 +538,8 @@ void Workspace::export_open_data(const std::string& dir, const std::string& form
   } else if (format == "bundle") {
     export_bundle_file((make_dir(dir) / "bundle.json").string());
   } else {
-    throw ValidationError({{"format", "unknown format \"" + format + "\"; expected one of bundle, csv, geojson"}});
+    throw ValidationError(
+        {{"format", "unknown format \"" + format + "\"; expected one of bundle, csv, geojson"}});
   }
   write_catalog(model(), dir);
 }

@@ -23,7 +23,8 @@ constexpr std::size_t kMaxQueryTerms = 64;
 constexpr std::size_t kExamples = 3;
 
 std::string number_text(double v) {
-  return v == std::floor(v) && std::fabs(v) < 1e15 ? std::to_string(static_cast<long long>(v)) : std::to_string(v);
+  return v == std::floor(v) && std::fabs(v) < 1e15 ? std::to_string(static_cast<long long>(v))
+                                                   : std::to_string(v);
 }
 
 std::vector<std::string> class_names() {
@@ -34,8 +35,9 @@ std::vector<std::string> class_names() {
 
 std::vector<std::string> body_kind_names() {
   std::vector<std::string> names;
-  for (auto k : {BodyKind::kMunicipality, BodyKind::kUnion, BodyKind::kDistrict, BodyKind::kProvince,
-                 BodyKind::kRegion, BodyKind::kAgency, BodyKind::kOrganization}) {
+  for (auto k :
+       {BodyKind::kMunicipality, BodyKind::kUnion, BodyKind::kDistrict, BodyKind::kProvince,
+        BodyKind::kRegion, BodyKind::kAgency, BodyKind::kOrganization}) {
     names.emplace_back(to_string(k));
   }
   return names;
@@ -43,8 +45,8 @@ std::vector<std::string> body_kind_names() {
 
 void check_year(int year, const std::string& path, std::vector<Issue>& issues) {
   if (year < kMinYear || year > kMaxYear) {
-    issues.push_back({path, "expected a year from " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
-                                ", got " + std::to_string(year)});
+    issues.push_back({path, "expected a year from " + std::to_string(kMinYear) + " to " +
+                                std::to_string(kMaxYear) + ", got " + std::to_string(year)});
   }
 }
 
@@ -75,7 +77,8 @@ std::vector<QueryTerm> query_terms(const detail::PracticeData& d, const std::str
 }
 
 bool blank(const std::string& text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
 }
 
 bool disjoint(const std::vector<int>& x, const std::vector<int>& y) {
@@ -95,9 +98,11 @@ bool disjoint(const std::vector<int>& x, const std::vector<int>& y) {
 }  // namespace
 
 const std::vector<PopulationClass>& population_classes() {
-  static const std::vector<PopulationClass> classes = {
-      {"under-3000", 0, 3000}, {"3000-5000", 3000, 5000}, {"5000-15000", 5000, 15000},
-      {"15000-50000", 15000, 50000}, {"over-50000", 50000, std::nullopt}};
+  static const std::vector<PopulationClass> classes = {{"under-3000", 0, 3000},
+                                                       {"3000-5000", 3000, 5000},
+                                                       {"5000-15000", 5000, 15000},
+                                                       {"15000-50000", 15000, 50000},
+                                                       {"over-50000", 50000, std::nullopt}};
   return classes;
 }
 
@@ -111,11 +116,13 @@ const PopulationClass& population_class_of(double population) {
 
 PopulationRange PopulationRange::of_class(const std::string& name) {
   for (const auto& c : population_classes()) {
-    if (c.name == name) return PopulationRange{c.min == 0 ? std::nullopt : std::optional<double>(c.min), c.max};
+    if (c.name == name)
+      return PopulationRange{c.min == 0 ? std::nullopt : std::optional<double>(c.min), c.max};
   }
   const auto names = class_names();
-  throw ValidationError({{"population", "unknown population class " + detail::quote(name) + "; expected one of " +
-                                            detail::join(names, ", ") + detail::did_you_mean(name, names)}});
+  throw ValidationError(
+      {{"population", "unknown population class " + detail::quote(name) + "; expected one of " +
+                          detail::join(names, ", ") + detail::did_you_mean(name, names)}});
 }
 
 PopulationRange PopulationRange::parse(const std::string& text) {
@@ -134,9 +141,10 @@ PopulationRange PopulationRange::parse(const std::string& text) {
     }
   }
   const auto names = class_names();
-  throw ValidationError({{"population", "expected MIN-MAX, MIN-, -MAX (inhabitants) or a class (" +
-                                            detail::join(names, ", ") + "), got " + detail::quote(text) +
-                                            detail::did_you_mean(text, names)}});
+  throw ValidationError(
+      {{"population", "expected MIN-MAX, MIN-, -MAX (inhabitants) or a class (" +
+                          detail::join(names, ", ") + "), got " + detail::quote(text) +
+                          detail::did_you_mean(text, names)}});
 }
 
 PracticeIndex::PracticeIndex() : data_(detail::PracticeData::build(Model{}, Registry())) {}
@@ -153,17 +161,20 @@ std::vector<PracticeHit> PracticeIndex::search(const std::optional<std::string>&
                                                const std::vector<int>& years, int limit) const {
   const auto& d = *data_;
   std::vector<Issue> issues;
-  if (limit < 1) issues.push_back({"limit", "expected a positive number of hits, got " + std::to_string(limit)});
+  if (limit < 1)
+    issues.push_back({"limit", "expected a positive number of hits, got " + std::to_string(limit)});
   std::optional<BodyKind> kind;
   if (body_kind) {
     kind = body_kind_from_string(*body_kind);
     if (!kind) {
       const auto names = body_kind_names();
-      issues.push_back({"body_kind", "unknown body kind " + detail::quote(*body_kind) + "; expected one of " +
-                                         detail::join(names, ", ") + detail::did_you_mean(*body_kind, names)});
+      issues.push_back({"body_kind", "unknown body kind " + detail::quote(*body_kind) +
+                                         "; expected one of " + detail::join(names, ", ") +
+                                         detail::did_you_mean(*body_kind, names)});
     }
   }
-  for (std::size_t i = 0; i < years.size(); ++i) check_year(years[i], "years[" + std::to_string(i) + "]", issues);
+  for (std::size_t i = 0; i < years.size(); ++i)
+    check_year(years[i], "years[" + std::to_string(i) + "]", issues);
   if (population && population->min && population->max && *population->min > *population->max) {
     issues.push_back({"population", "from " + number_text(*population->min) + " is above to " +
                                         number_text(*population->max)});
@@ -182,15 +193,20 @@ std::vector<PracticeHit> PracticeIndex::search(const std::optional<std::string>&
     const auto& plan = d.plans[p];
     if (!plan.searchable()) continue;
     if (kind && (plan.body < 0 || d.body_kind[plan.body] != *kind)) continue;
-    if (!years.empty() && std::none_of(years.begin(), years.end(), [&](int y) { return plan.period.contains(y); }))
+    if (!years.empty() &&
+        std::none_of(years.begin(), years.end(), [&](int y) { return plan.period.contains(y); }))
       continue;
-    if (population && (std::isnan(plan.population) || !population->contains(plan.population))) continue;
+    if (population && (std::isnan(plan.population) || !population->contains(plan.population)))
+      continue;
     plan_ok[p] = 1;
   }
-  auto passes = [&](int doc) { return plan_ok[d.doc_plan[doc]] && (!category || d.doc_under(doc, under)); };
+  auto passes = [&](int doc) {
+    return plan_ok[d.doc_plan[doc]] && (!category || d.doc_under(doc, under));
+  };
   auto hit = [&](int doc, double score) {
     const auto& plan = d.plans[d.doc_plan[doc]];
-    return PracticeHit{d.doc_ref(doc), plan.id, plan.body_id, d.doc_title[doc], d.doc_categories(doc), score, {}};
+    return PracticeHit{
+        d.doc_ref(doc), plan.id, plan.body_id, d.doc_title[doc], d.doc_categories(doc), score, {}};
   };
   const auto n_limit = static_cast<std::size_t>(limit);
 
@@ -206,10 +222,22 @@ std::vector<PracticeHit> PracticeIndex::search(const std::optional<std::string>&
 
   // BM25 accumulated term by term over the postings of the query terms.
   const auto terms = query_terms(d, *text);
+  // Scratch accumulators per thread, sized to the index and cleared where touched, so that a
+  // query costs its postings and not the size of the index.
+  thread_local std::vector<double> score;
+  thread_local std::vector<std::uint64_t> matched;
   const std::size_t docs = d.doc_plan.size();
-  std::vector<double> score(docs, 0.0);
-  std::vector<std::uint64_t> matched(docs, 0);
+  if (score.size() < docs) {
+    score.assign(docs, 0.0);
+    matched.assign(docs, 0);
+  }
   std::vector<int> touched;
+  struct Clear {  // leaves the scratch clean however the query ends
+    const std::vector<int>& touched;
+    ~Clear() {
+      for (int doc : touched) score[doc] = 0, matched[doc] = 0;
+    }
+  } clear{touched};
   const double n = static_cast<double>(d.searchable);
   for (std::size_t q = 0; q < terms.size(); ++q) {
     if (terms[q].id < 0) continue;
@@ -219,7 +247,8 @@ std::vector<PracticeHit> PracticeIndex::search(const std::optional<std::string>&
     for (auto k = begin; k < end; ++k) {
       const int doc = d.posting_doc[k];
       const double tf = d.posting_tf[k];
-      const double norm = detail::kBm25K1 * (1.0 - detail::kBm25B + detail::kBm25B * d.doc_length[doc] / d.average_length);
+      const double norm = detail::kBm25K1 * (1.0 - detail::kBm25B +
+                                             detail::kBm25B * d.doc_length[doc] / d.average_length);
       score[doc] += idf * tf * (detail::kBm25K1 + 1.0) / (tf + norm);
       if (!matched[doc]) touched.push_back(doc);
       matched[doc] |= std::uint64_t{1} << q;
@@ -229,14 +258,18 @@ std::vector<PracticeHit> PracticeIndex::search(const std::optional<std::string>&
   for (int doc : touched) {
     if (passes(doc)) found.push_back(doc);
   }
-  auto better = [&](int x, int y) { return score[x] != score[y] ? score[x] > score[y] : d.doc_rank[x] < d.doc_rank[y]; };
+  auto better = [&](int x, int y) {
+    return score[x] != score[y] ? score[x] > score[y] : d.doc_rank[x] < d.doc_rank[y];
+  };
   const std::size_t keep = std::min(found.size(), n_limit);
-  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(keep), found.end(), better);
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(keep), found.end(),
+                    better);
   found.resize(keep);
   for (int doc : found) {
     hits.push_back(hit(doc, score[doc]));
     for (std::size_t q = 0; q < terms.size(); ++q) {
-      if (matched[doc] & (std::uint64_t{1} << q)) hits.back().matched_terms.push_back(terms[q].word);
+      if (matched[doc] & (std::uint64_t{1} << q))
+        hits.back().matched_terms.push_back(terms[q].word);
     }
   }
   return hits;
@@ -262,9 +295,12 @@ std::vector<Recommendation> PracticeIndex::recommend(const std::string& body, in
   const int b = d.body(body);
   if (b < 0) throw NotFoundError("body", body);
   std::vector<Issue> issues;
-  if (k < 1) issues.push_back({"k", "expected a positive number of recommendations, got " + std::to_string(k)});
+  if (k < 1)
+    issues.push_back(
+        {"k", "expected a positive number of recommendations, got " + std::to_string(k)});
   if (!(min_share >= 0 && min_share <= 1)) {
-    issues.push_back({"min_share", "expected a share from 0 to 1, got " + std::to_string(min_share)});
+    issues.push_back(
+        {"min_share", "expected a share from 0 to 1, got " + std::to_string(min_share)});
   }
   check_year(year, "year", issues);
   if (!issues.empty()) throw ValidationError(std::move(issues));
@@ -288,7 +324,8 @@ std::vector<Recommendation> PracticeIndex::recommend(const std::string& body, in
   for (std::size_t i = 0; i < peers.size(); ++i) {
     std::vector<char> has(categories, 0);
     for (int p : d.plans_covering(peers[i], year, true)) {
-      for (int doc = d.plans[p].first_doc; doc < d.plans[p].first_doc + d.plans[p].doc_count; ++doc) {
+      for (int doc = d.plans[p].first_doc; doc < d.plans[p].first_doc + d.plans[p].doc_count;
+           ++doc) {
         peer_docs[i].push_back(doc);
         for (int k2 = d.category_offsets[doc]; k2 < d.category_offsets[doc + 1]; ++k2) {
           const int c = d.category_items[k2];
@@ -298,14 +335,16 @@ std::vector<Recommendation> PracticeIndex::recommend(const std::string& body, in
       }
     }
     for (std::size_t c = 0; c < categories; ++c) peers_with[c] += has[c];
-    std::sort(peer_docs[i].begin(), peer_docs[i].end(), [&](int x, int y) { return d.doc_rank[x] < d.doc_rank[y]; });
+    std::sort(peer_docs[i].begin(), peer_docs[i].end(),
+              [&](int x, int y) { return d.doc_rank[x] < d.doc_rank[y]; });
   }
   std::vector<Recommendation> out;
   for (std::size_t c = 0; c < categories; ++c) {
     if (!used[c] || own[c]) continue;
     const double share = static_cast<double>(peers_with[c]) / static_cast<double>(peers.size());
     if (share + 1e-12 < min_share) continue;
-    out.push_back({d.category_refs[c], d.category_labels[c], share, peers_with[c], peers.size(), {}});
+    out.push_back(
+        {d.category_refs[c], d.category_labels[c], share, peers_with[c], peers.size(), {}});
   }
   std::sort(out.begin(), out.end(), [](const Recommendation& x, const Recommendation& y) {
     return x.share != y.share ? x.share > y.share : x.category < y.category;
@@ -336,7 +375,8 @@ std::vector<Recommendation> PracticeIndex::recommend(const std::string& body, in
   return out;
 }
 
-TaxonomyUsage PracticeIndex::usage(const std::string& taxonomy, const std::vector<std::string>& bodies,
+TaxonomyUsage PracticeIndex::usage(const std::string& taxonomy,
+                                   const std::vector<std::string>& bodies,
                                    const std::vector<int>& years) const {
   const auto& d = *data_;
   auto tax = d.taxonomies.find(taxonomy);
@@ -348,7 +388,8 @@ TaxonomyUsage PracticeIndex::usage(const std::string& taxonomy, const std::vecto
     selected_bodies.push_back(b);
   }
   std::vector<Issue> issues;
-  for (std::size_t i = 0; i < years.size(); ++i) check_year(years[i], "years[" + std::to_string(i) + "]", issues);
+  for (std::size_t i = 0; i < years.size(); ++i)
+    check_year(years[i], "years[" + std::to_string(i) + "]", issues);
   if (!issues.empty()) throw ValidationError(std::move(issues));
 
   TaxonomyUsage out;
@@ -412,17 +453,20 @@ TaxonomyUsage PracticeIndex::usage(const std::string& taxonomy, const std::vecto
   return out;
 }
 
-std::vector<NearDuplicate> PracticeIndex::near_duplicates(double threshold) const {
+std::vector<NearDuplicate> PracticeIndex::near_duplicates(double threshold,
+                                                          std::optional<std::size_t> limit) const {
   const auto& d = *data_;
   if (!(threshold > 0 && threshold <= 1)) {
-    throw ValidationError({{"threshold", "expected a similarity above 0 and at most 1, got " + std::to_string(threshold)}});
+    throw ValidationError({{"threshold", "expected a similarity above 0 and at most 1, got " +
+                                             std::to_string(threshold)}});
   }
   // Term sets of the own texts of searchable, categorised documents, read back from the
   // postings (sorted by term); category labels are left out, as they differ by design.
   std::vector<int> slot(d.doc_plan.size(), -1);
   std::vector<int> docs;
   for (std::size_t doc = 0; doc < d.doc_plan.size(); ++doc) {
-    if (d.doc_searchable(static_cast<int>(doc)) && d.category_offsets[doc + 1] > d.category_offsets[doc]) {
+    if (d.doc_searchable(static_cast<int>(doc)) &&
+        d.category_offsets[doc + 1] > d.category_offsets[doc]) {
       slot[doc] = static_cast<int>(docs.size());
       docs.push_back(static_cast<int>(doc));
     }
@@ -453,13 +497,37 @@ std::vector<NearDuplicate> PracticeIndex::near_duplicates(double threshold) cons
   }
   auto pairs = detail::jaccard_join(distinct, threshold);
   for (int g = 0; g < static_cast<int>(distinct.size()); ++g) pairs.push_back({g, g, 1.0});
+  // Most similar first, so that once `limit` pairs are kept, less similar ones can be skipped.
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const detail::SimilarPair& x, const detail::SimilarPair& y) {
+                     return x.similarity > y.similarity;
+                   });
 
   struct Found {
     int a, b;
     double similarity;
   };
-  std::vector<Found> found;
+  auto before = [&](const Found& x, const Found& y) {
+    if (x.similarity != y.similarity) return x.similarity > y.similarity;
+    if (x.a != y.a) return d.doc_rank[x.a] < d.doc_rank[y.a];
+    return d.doc_rank[x.b] < d.doc_rank[y.b];
+  };
+  // The best `limit` pairs in a heap whose top is the worst kept one.
+  std::vector<Found> kept;
+  auto keep = [&](const Found& f) {
+    if (!limit || kept.size() < *limit) {
+      kept.push_back(f);
+      if (limit) std::push_heap(kept.begin(), kept.end(), before);
+    } else if (before(f, kept.front())) {
+      std::pop_heap(kept.begin(), kept.end(), before);
+      kept.back() = f;
+      std::push_heap(kept.begin(), kept.end(), before);
+    }
+  };
   for (const auto& pair : pairs) {
+    if (limit && kept.size() == *limit &&
+        (*limit == 0 || pair.similarity < kept.front().similarity))
+      break;
     const auto& left = *by_category[pair.a];
     const auto& right = *by_category[pair.b];
     for (auto l = left.begin(); l != left.end(); ++l) {
@@ -468,29 +536,27 @@ std::vector<NearDuplicate> PracticeIndex::near_duplicates(double threshold) cons
         for (int x : l->second) {
           for (int y : r->second) {
             const bool first = d.doc_rank[x] < d.doc_rank[y];
-            found.push_back({first ? x : y, first ? y : x, pair.similarity});
+            keep({first ? x : y, first ? y : x, pair.similarity});
           }
         }
       }
     }
   }
-  std::sort(found.begin(), found.end(), [&](const Found& x, const Found& y) {
-    if (x.similarity != y.similarity) return x.similarity > y.similarity;
-    if (x.a != y.a) return d.doc_rank[x.a] < d.doc_rank[y.a];
-    return d.doc_rank[x.b] < d.doc_rank[y.b];
-  });
+  std::sort(kept.begin(), kept.end(), before);
   std::vector<NearDuplicate> out;
-  out.reserve(found.size());
-  for (const auto& f : found) {
-    out.push_back({d.doc_ref(f.a), d.doc_ref(f.b), f.similarity, d.doc_categories(f.a), d.doc_categories(f.b)});
+  out.reserve(kept.size());
+  for (const auto& f : kept) {
+    out.push_back({d.doc_ref(f.a), d.doc_ref(f.b), f.similarity, d.doc_categories(f.a),
+                   d.doc_categories(f.b)});
   }
   return out;
 }
 
 std::vector<CategoryUsage> TaxonomyUsage::least_used(std::size_t n) const {
   std::vector<CategoryUsage> sorted(categories);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const CategoryUsage& x, const CategoryUsage& y) { return x.total < y.total; });
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const CategoryUsage& x, const CategoryUsage& y) { return x.total < y.total; });
   if (sorted.size() > n) sorted.resize(n);
   return sorted;
 }
@@ -498,13 +564,21 @@ std::vector<CategoryUsage> TaxonomyUsage::least_used(std::size_t n) const {
 nlohmann::json TaxonomyUsage::to_json() const {
   nlohmann::json least = nlohmann::json::array();
   for (const auto& u : least_used()) least.push_back(u.code);
-  return {{"taxonomy", taxonomy}, {"years", years}, {"categories", categories}, {"filed", filed},
+  return {{"taxonomy", taxonomy},
+          {"years", years},
+          {"categories", categories},
+          {"filed", filed},
           {"least_used", least}};
 }
 
 void to_json(nlohmann::json& j, const PracticeHit& h) {
-  j = {{"action", h.action}, {"plan", h.plan}, {"body", h.body}, {"title", h.title},
-       {"categories", h.categories}, {"score", h.score}, {"matched_terms", h.matched_terms}};
+  j = {{"action", h.action},
+       {"plan", h.plan},
+       {"body", h.body},
+       {"title", h.title},
+       {"categories", h.categories},
+       {"score", h.score},
+       {"matched_terms", h.matched_terms}};
 }
 
 void to_json(nlohmann::json& j, const PracticeExample& e) {
@@ -512,16 +586,23 @@ void to_json(nlohmann::json& j, const PracticeExample& e) {
 }
 
 void to_json(nlohmann::json& j, const Recommendation& r) {
-  j = {{"category", r.category}, {"label", r.label},   {"share", r.share},
+  j = {{"category", r.category},     {"label", r.label}, {"share", r.share},
        {"peers_with", r.peers_with}, {"peers", r.peers}, {"examples", r.examples}};
 }
 
 void to_json(nlohmann::json& j, const CategoryUsage& u) {
-  j = {{"code", u.code}, {"label", u.label}, {"depth", u.depth}, {"counts", u.counts}, {"total", u.total}};
+  j = {{"code", u.code},
+       {"label", u.label},
+       {"depth", u.depth},
+       {"counts", u.counts},
+       {"total", u.total}};
 }
 
 void to_json(nlohmann::json& j, const NearDuplicate& n) {
-  j = {{"a", n.a}, {"b", n.b}, {"similarity", n.similarity}, {"a_categories", n.a_categories},
+  j = {{"a", n.a},
+       {"b", n.b},
+       {"similarity", n.similarity},
+       {"a_categories", n.a_categories},
        {"b_categories", n.b_categories}};
 }
 

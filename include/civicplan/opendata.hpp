@@ -32,7 +32,7 @@ CIVICPLAN_API const std::vector<OpenDataFile>& open_data_files();
 
 /// What the catalogue says about the whole export.
 struct CatalogOptions {
-  std::optional<std::string> title;           ///< default: "Piani e azioni — dati aperti"
+  std::optional<std::string> title;  ///< default: "Piani e azioni — dati aperti"
   std::optional<std::string> description;
   /// The publisher (dct:publisher and rightsHolder). Default: the first agency of the model by
   /// id, else the first region, else the first province; else "civicplan".
@@ -62,10 +62,12 @@ CIVICPLAN_API nlohmann::json dcat_catalog(const Model& model, const std::vector<
 
 /// Writes the CSV tables into `dir` (created if absent); returns the file names written.
 /// Throws StorageError when a file cannot be written.
-CIVICPLAN_API std::vector<std::string> write_csv_tables(const Workspace& ws, const std::string& dir);
+CIVICPLAN_API std::vector<std::string> write_csv_tables(const Workspace& ws,
+                                                        const std::string& dir);
 /// Writes places.geojson and actions.geojson into `dir`; returns the file names written.
 CIVICPLAN_API std::vector<std::string> write_geojson(const Model& model, const std::string& dir);
 /// Writes `dir`/catalog.jsonld describing every file of open_data_files() present in `dir`.
-CIVICPLAN_API void write_catalog(const Model& model, const std::string& dir, const CatalogOptions& options = {});
+CIVICPLAN_API void write_catalog(const Model& model, const std::string& dir,
+                                 const CatalogOptions& options = {});
 
 }  // namespace civicplan

@@ -18,9 +18,9 @@ namespace civicplan {
 
 /// A population class of bodies: from `min` inhabitants (included) up to `max` (excluded).
 struct PopulationClass {
-  std::string name;            ///< "under-3000", "3000-5000", ..., "over-50000"
+  std::string name;  ///< "under-3000", "3000-5000", ..., "over-50000"
   double min = 0;
-  std::optional<double> max;   ///< absent for the last class
+  std::optional<double> max;  ///< absent for the last class
 };
 
 /// The classes recommendations compare bodies within: under 3,000; 3,000–5,000;
@@ -45,13 +45,14 @@ struct CIVICPLAN_API PopulationRange {
 
 /// One action found by a search.
 struct PracticeHit {
-  std::string action;                     ///< "<plan>/<action>"
+  std::string action;  ///< "<plan>/<action>"
   std::string plan;
   std::string body;
   std::string title;
-  std::vector<std::string> categories;    ///< the action's category references
-  double score = 0;                       ///< BM25; 0 when searching without text
-  std::vector<std::string> matched_terms; ///< query words found in the action (text or category labels)
+  std::vector<std::string> categories;  ///< the action's category references
+  double score = 0;                     ///< BM25; 0 when searching without text
+  std::vector<std::string>
+      matched_terms;  ///< query words found in the action (text or category labels)
 };
 
 /// An action shown as an example of a practice.
@@ -64,9 +65,9 @@ struct PracticeExample {
 
 /// A category that similar bodies use and a body does not.
 struct Recommendation {
-  std::string category;     ///< "<taxonomy>:<code>"
+  std::string category;  ///< "<taxonomy>:<code>"
   std::string label;
-  double share = 0;         ///< peers_with / peers
+  double share = 0;  ///< peers_with / peers
   std::size_t peers_with = 0;
   std::size_t peers = 0;
   std::vector<PracticeExample> examples;  ///< up to 3, from different peers first
@@ -95,14 +96,16 @@ struct CIVICPLAN_API TaxonomyUsage {
 
 /// Two actions with nearly the same text but no category in common.
 struct NearDuplicate {
-  std::string a;                          ///< "<plan>/<action>", the first by (plan, action)
+  std::string a;  ///< "<plan>/<action>", the first by (plan, action)
   std::string b;
-  double similarity = 0;                  ///< Jaccard similarity of their term sets
+  double similarity = 0;  ///< Jaccard similarity of their term sets
   std::vector<std::string> a_categories;
   std::vector<std::string> b_categories;
 };
 
-namespace detail { struct PracticeData; }
+namespace detail {
+struct PracticeData;
+}
 
 /// A search index over the actions of approved (and archived) plans, with the statistics and
 /// memberships recommendations need. Immutable and cheap to copy; it keeps what it needs, so it
@@ -160,11 +163,13 @@ class CIVICPLAN_API PracticeIndex {
                       const std::vector<int>& years = {}) const;
 
   /// Pairs of searchable actions whose analysed own texts (title and description, without the
-  /// category labels) have a Jaccard similarity of at least
-  /// `threshold` and whose categories have nothing in common (actions without categories are
-  /// left out). Order: similarity descending, then a, then b. Throws ValidationError unless
-  /// 0 < threshold <= 1.
-  std::vector<NearDuplicate> near_duplicates(double threshold = 0.8) const;
+  /// category labels) have a Jaccard similarity of at least `threshold` and whose categories
+  /// have nothing in common (actions without categories are left out). Order: similarity
+  /// descending, then a, then b; only the first `limit` pairs (all with nullopt). Actions with
+  /// identical texts are compared once, and candidates come from an inverted index with prefix
+  /// filtering, not from comparing every pair. Throws ValidationError unless 0 < threshold <= 1.
+  std::vector<NearDuplicate> near_duplicates(double threshold = 0.8,
+                                             std::optional<std::size_t> limit = 1000) const;
 
  private:
   std::shared_ptr<const detail::PracticeData> data_;

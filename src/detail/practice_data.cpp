@@ -25,13 +25,23 @@ struct Occurrence {
   bool operator<(const Occurrence& o) const { return term < o.term; }
 };
 
-void add_terms(const std::string& text, int weight, bool own_text, std::unordered_map<std::string, int>& term_index,
-               std::vector<Occurrence>& terms, int& length) {
+// The term ids of a text, adding new terms to the dictionary.
+std::vector<int> term_ids(const std::string& text,
+                          std::unordered_map<std::string, int>& term_index) {
+  std::vector<int> ids;
   for (const auto& token : analyze(text)) {
-    auto it = term_index.emplace(token.term, static_cast<int>(term_index.size())).first;
-    terms.push_back({it->second, weight, own_text});
-    length += weight;
+    auto it = term_index.find(token.term);
+    if (it == term_index.end())
+      it = term_index.emplace(token.term, static_cast<int>(term_index.size())).first;
+    ids.push_back(it->second);
   }
+  return ids;
+}
+
+void add_terms(const std::vector<int>& ids, int weight, bool own_text,
+               std::vector<Occurrence>& terms, int& length) {
+  for (int id : ids) terms.push_back({id, weight, own_text});
+  length += weight * static_cast<int>(ids.size());
 }
 
 }  // namespace
@@ -56,7 +66,8 @@ std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Re
   for (const auto& [id, t] : m.taxonomies) {
     for (const auto& node : t.nodes()) {
       const std::string ref = id + ":" + node.code;
-      if (!d->category_index.emplace(ref, static_cast<int>(d->category_refs.size())).second) continue;
+      if (!d->category_index.emplace(ref, static_cast<int>(d->category_refs.size())).second)
+        continue;
       d->category_refs.push_back(ref);
       d->category_labels.push_back(node.label);
       d->category_taxonomy.push_back(id);
@@ -68,7 +79,8 @@ std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Re
     const std::string code = d->category_refs[c].substr(d->category_taxonomy[c].size() + 1);
     auto& closure = d->category_closure[c];
     closure.push_back(static_cast<int>(c));
-    for (const auto& a : tax.ancestors(code)) closure.push_back(d->category_index.at(tax.id() + ":" + a));
+    for (const auto& a : tax.ancestors(code))
+      closure.push_back(d->category_index.at(tax.id() + ":" + a));
     std::sort(closure.begin(), closure.end());
   }
 
@@ -76,6 +88,8 @@ std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Re
   std::vector<std::int64_t> forward_offsets{0};
   std::vector<Occurrence> forward;  // per document and term: summed weights
   std::vector<Occurrence> terms;
+  std::vector<std::optional<std::vector<int>>> label_terms(
+      d->category_refs.size());  // analysed once each
   double total_length = 0;
   for (const auto& [id, p] : m.plans) {
     PlanInfo info;
@@ -100,10 +114,14 @@ std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Re
       int length = 0;
       if (info.searchable()) {
         terms.clear();
-        add_terms(a.title, kTitleWeight, true, d->term_index, terms, length);
-        if (a.description) add_terms(*a.description, 1, true, d->term_index, terms, length);
-        for (int k = d->category_offsets[d->category_offsets.size() - 2]; k < d->category_offsets.back(); ++k) {
-          add_terms(d->category_labels[d->category_items[k]], kLabelWeight, false, d->term_index, terms, length);
+        add_terms(term_ids(a.title, d->term_index), kTitleWeight, true, terms, length);
+        if (a.description)
+          add_terms(term_ids(*a.description, d->term_index), 1, true, terms, length);
+        for (int k = d->category_offsets[d->category_offsets.size() - 2];
+             k < d->category_offsets.back(); ++k) {
+          auto& label = label_terms[d->category_items[k]];
+          if (!label) label = term_ids(d->category_labels[d->category_items[k]], d->term_index);
+          add_terms(*label, kLabelWeight, false, terms, length);
         }
         std::stable_sort(terms.begin(), terms.end());
         for (std::size_t i = 0; i < terms.size();) {
@@ -124,7 +142,8 @@ std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Re
     }
     d->plans.push_back(std::move(info));
   }
-  if (d->searchable > 0 && total_length > 0) d->average_length = total_length / static_cast<double>(d->searchable);
+  if (d->searchable > 0 && total_length > 0)
+    d->average_length = total_length / static_cast<double>(d->searchable);
   for (auto& plan : d->plans) {
     const auto pop = plan.body >= 0 ? d->population_at(plan.body, plan.period.from) : std::nullopt;
     plan.population = pop ? *pop : std::numeric_limits<double>::quiet_NaN();
@@ -165,7 +184,8 @@ std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Re
 
 std::vector<std::string> PracticeData::doc_categories(int d) const {
   std::vector<std::string> out;
-  for (int k = category_offsets[d]; k < category_offsets[d + 1]; ++k) out.push_back(category_refs[category_items[k]]);
+  for (int k = category_offsets[d]; k < category_offsets[d + 1]; ++k)
+    out.push_back(category_refs[category_items[k]]);
   return out;
 }
 
@@ -226,7 +246,8 @@ std::vector<std::string> PracticeData::anchors(int b, int year) const {
     for (const auto& parent : registry.parents(id, year)) {
       if (!seen.insert(parent).second) continue;
       const int p = body(parent);
-      if (p >= 0 && (body_kind[p] == BodyKind::kDistrict || body_kind[p] == BodyKind::kProvince)) out.insert(parent);
+      if (p >= 0 && (body_kind[p] == BodyKind::kDistrict || body_kind[p] == BodyKind::kProvince))
+        out.insert(parent);
       queue.push_back(parent);
     }
   }

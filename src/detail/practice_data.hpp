@@ -33,14 +33,17 @@ struct PracticeData {
     PlanStatus status = PlanStatus::kDraft;
     double population = 0;  ///< of the body in the plan's first year; NaN when unknown
     int first_doc = 0, doc_count = 0;
-    bool searchable() const { return status == PlanStatus::kApproved || status == PlanStatus::kArchived; }
+    bool searchable() const {
+      return status == PlanStatus::kApproved || status == PlanStatus::kArchived;
+    }
   };
 
   Registry registry;
   std::vector<std::string> body_ids;  ///< sorted
   std::vector<BodyKind> body_kind;
   std::unordered_map<std::string, int> body_index;
-  std::vector<std::vector<std::pair<int, double>>> own_population;  ///< per body: (year, value), by year
+  std::vector<std::vector<std::pair<int, double>>>
+      own_population;  ///< per body: (year, value), by year
   std::vector<std::vector<int>> body_plans;
 
   std::map<std::string, Taxonomy> taxonomies;
@@ -62,7 +65,7 @@ struct PracticeData {
   std::vector<int> by_rank;              ///< documents in that order
   std::vector<float> doc_length;         ///< weighted number of terms (0 when not searchable)
   double average_length = 1;
-  std::size_t searchable = 0;            ///< documents of approved and archived plans
+  std::size_t searchable = 0;  ///< documents of approved and archived plans
 
   // The inverted index of searchable documents: term -> (document, weighted frequency), over the
   // title, the description and the labels of the action's categories.

@@ -49,7 +49,8 @@ std::vector<SimilarPair> jaccard_join(const std::vector<std::vector<int>>& sets,
   }
   std::vector<int> by_rarity(frequency.size());
   std::iota(by_rarity.begin(), by_rarity.end(), 0);
-  std::stable_sort(by_rarity.begin(), by_rarity.end(), [&](int a, int b) { return frequency[a] < frequency[b]; });
+  std::stable_sort(by_rarity.begin(), by_rarity.end(),
+                   [&](int a, int b) { return frequency[a] < frequency[b]; });
   std::vector<int> rank(frequency.size());
   for (std::size_t r = 0; r < by_rarity.size(); ++r) rank[by_rarity[r]] = static_cast<int>(r);
   std::vector<std::vector<int>> records(sets.size());

@@ -76,9 +76,9 @@ void encode(char32_t cp, std::string& out) {
 
 // The letters of U+00C0..U+00FF without diacritics; "" marks a symbol (× and ÷).
 constexpr std::array<const char*, 64> kLatin1 = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // C0-CF
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // C0-CF
     "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // E0-EF
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // E0-EF
     "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",   // F0-FF
 };
 
@@ -88,25 +88,29 @@ struct FoldRange {
   const char* base;
 };
 constexpr FoldRange kLatinExtendedA[] = {
-    {0x0100, 0x0105, "a"},  {0x0106, 0x010D, "c"}, {0x010E, 0x0111, "d"}, {0x0112, 0x011B, "e"},
-    {0x011C, 0x0123, "g"},  {0x0124, 0x0127, "h"}, {0x0128, 0x0131, "i"}, {0x0132, 0x0133, "ij"},
-    {0x0134, 0x0135, "j"},  {0x0136, 0x0138, "k"}, {0x0139, 0x0142, "l"}, {0x0143, 0x014B, "n"},
-    {0x014C, 0x0151, "o"},  {0x0152, 0x0153, "oe"}, {0x0154, 0x0159, "r"}, {0x015A, 0x0161, "s"},
-    {0x0162, 0x0167, "t"},  {0x0168, 0x0173, "u"}, {0x0174, 0x0175, "w"}, {0x0176, 0x0178, "y"},
-    {0x0179, 0x017E, "z"},  {0x017F, 0x017F, "s"},
+    {0x0100, 0x0105, "a"}, {0x0106, 0x010D, "c"},  {0x010E, 0x0111, "d"}, {0x0112, 0x011B, "e"},
+    {0x011C, 0x0123, "g"}, {0x0124, 0x0127, "h"},  {0x0128, 0x0131, "i"}, {0x0132, 0x0133, "ij"},
+    {0x0134, 0x0135, "j"}, {0x0136, 0x0138, "k"},  {0x0139, 0x0142, "l"}, {0x0143, 0x014B, "n"},
+    {0x014C, 0x0151, "o"}, {0x0152, 0x0153, "oe"}, {0x0154, 0x0159, "r"}, {0x015A, 0x0161, "s"},
+    {0x0162, 0x0167, "t"}, {0x0168, 0x0173, "u"},  {0x0174, 0x0175, "w"}, {0x0176, 0x0178, "y"},
+    {0x0179, 0x017E, "z"}, {0x017F, 0x017F, "s"},
 };
 
-bool is_apostrophe(char32_t cp) { return cp == U'\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC; }
+bool is_apostrophe(char32_t cp) {
+  return cp == U'\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC;
+}
 
 // Code points that separate words: ASCII other than letters and digits, Latin-1 punctuation
 // and symbols, general punctuation and the symbol blocks, CJK punctuation, specials, emoji.
 bool is_separator(char32_t cp) {
   if (cp < 0x80) {
-    return !((cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z') || (cp >= U'0' && cp <= U'9'));
+    return !((cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z') ||
+             (cp >= U'0' && cp <= U'9'));
   }
   return cp == kInvalid || (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
-         (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-         cp == 0xFEFF || (cp >= 0xFFF0 && cp <= 0xFFFF) || cp >= 0x1F000;
+         (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xFFF0 && cp <= 0xFFFF) ||
+         cp >= 0x1F000;
 }
 
 // Appends the folded form of one non-separator code point.
@@ -137,17 +141,20 @@ void fold_letter(char32_t cp, std::string& out) {
 
 constexpr std::string_view kStopWords[] = {
     // Sorted: looked up by binary search. Folded forms ("è" is "e", "più" is "piu").
-    "a",     "ad",    "agli",   "ai",     "al",     "alla",   "alle",   "allo",  "anche", "c",
-    "che",   "chi",   "ci",     "coi",    "col",    "come",   "con",    "cui",   "d",     "da",
-    "dagli", "dai",   "dal",    "dall",   "dalla",  "dalle",  "dallo",  "degli", "dei",   "del",
-    "dell",  "della", "delle",  "dello",  "di",     "e",      "ed",     "fra",   "gli",   "i",
-    "il",    "in",    "l",      "la",     "le",     "lo",     "loro",   "ma",    "ne",    "negli",
-    "nei",   "nel",   "nell",   "nella",  "nelle",  "nello",  "non",    "o",     "od",    "ogni",
-    "per",   "piu",   "quale",  "quali",  "quella", "quelle", "quelli", "quello", "questa", "queste",
-    "questi", "questo", "se",   "si",     "sia",    "sono",   "su",     "sua",   "sue",   "sugli",
-    "sui",   "sul",   "sull",   "sulla",  "sulle",  "sullo",  "suo",    "suoi",  "tra",   "un",
+    "a",     "ad",     "agli",   "ai",     "al",     "alla",   "alle",   "allo",   "anche",
+    "c",     "che",    "chi",    "ci",     "coi",    "col",    "come",   "con",    "cui",
+    "d",     "da",     "dagli",  "dai",    "dal",    "dall",   "dalla",  "dalle",  "dallo",
+    "degli", "dei",    "del",    "dell",   "della",  "delle",  "dello",  "di",     "e",
+    "ed",    "fra",    "gli",    "i",      "il",     "in",     "l",      "la",     "le",
+    "lo",    "loro",   "ma",     "ne",     "negli",  "nei",    "nel",    "nell",   "nella",
+    "nelle", "nello",  "non",    "o",      "od",     "ogni",   "per",    "piu",    "quale",
+    "quali", "quella", "quelle", "quelli", "quello", "questa", "queste", "questi", "questo",
+    "se",    "si",     "sia",    "sono",   "su",     "sua",    "sue",    "sugli",  "sui",
+    "sul",   "sull",   "sulla",  "sulle",  "sullo",  "suo",    "suoi",   "tra",    "un",
     "una",   "uno",
 };
+
+constexpr std::size_t kLongestStopWord = 6;  // "quello", "questa", ...
 
 bool all_ascii_letters(const std::string& w) {
   return std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
@@ -173,7 +180,9 @@ std::string fold(const std::string& text) {
 }
 
 bool is_stop_word(const std::string& folded_word) {
-  return std::binary_search(std::begin(kStopWords), std::end(kStopWords), std::string_view(folded_word));
+  if (folded_word.size() > kLongestStopWord) return false;
+  return std::binary_search(std::begin(kStopWords), std::end(kStopWords),
+                            std::string_view(folded_word));
 }
 
 std::string light_stem(const std::string& w) {
@@ -195,6 +204,7 @@ std::string light_stem(const std::string& w) {
 
 std::vector<Token> analyze(const std::string& text) {
   std::vector<Token> tokens;
+  tokens.reserve(text.size() / 6);
   std::string word;
   auto flush = [&](bool elided) {
     // A word cut by an apostrophe before a letter is an elided article or preposition.
