@@ -289,7 +289,20 @@ std::int64_t Workspace::put_plan(const nlohmann::json& input, std::optional<std:
   std::vector<Issue> issues;
   detail::Reader reader(issues);
   auto parsed = detail::parse_plan(j, "plan", reader);
-  if (!issues.empty() || !parsed) throw ValidationError(std::move(issues));
+  if (!parsed) throw ValidationError(std::move(issues));
+  if (!issues.empty()) {
+    // Report reference problems too, as an import does, so every issue is listed at once.
+    Model merged = model();
+    merged.plans[parsed->id] = *parsed;
+    detail::Origins origins;
+    origins.set("plans", parsed->id, "plan");
+    std::vector<Issue> references;
+    detail::check_model(merged, origins, references);
+    for (auto& issue : references) {
+      if (issue.path.compare(0, 4, "plan") == 0) issues.push_back(std::move(issue));
+    }
+    throw ValidationError(std::move(issues));
+  }
   // A plan read back and written again carries its current status: that is fine, the
   // checks below name it. Asking for another status is not what put_plan does.
   const PlanStatus requested = parsed->status;

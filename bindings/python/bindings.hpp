@@ -3,18 +3,54 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <pybind11/pybind11.h>
 
+#include "civicplan/date.hpp"
 #include "civicplan/registry.hpp"
+#include "civicplan/user.hpp"
 #include "civicplan/workspace.hpp"
 
 namespace civicplan::python {
 
 namespace py = pybind11;
+
+/// The lock the bindings hold while C++ code reads or writes a workspace's state, shared by
+/// the handles of one workspace (its user views). Held with the GIL released, so a write that
+/// waits on another process's SQLite lock never blocks unrelated Python threads, and a reader
+/// never copies out of a model that a write on another thread is replacing.
+std::mutex& workspace_lock(const Workspace& workspace);
+
+/// A Python-owned handle on `workspace`. `lock` is the lock of the workspace it shares state
+/// with (a new one when null).
+std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace,
+                                                 std::shared_ptr<std::mutex> lock = nullptr);
+
+/// The lock of a handle made by make_workspace_handle, to share with its views.
+std::shared_ptr<std::mutex> shared_workspace_lock(const Workspace& workspace);
+
+/// Runs `f` on `workspace` with the GIL released and the workspace's lock held, and returns
+/// its result by value. `f` must not touch Python objects.
+template <class F>
+auto with_workspace(const Workspace& workspace, F&& f) -> std::decay_t<std::invoke_result_t<F>> {
+  std::mutex& lock = workspace_lock(workspace);
+  py::gil_scoped_release release;
+  std::lock_guard<std::mutex> guard(lock);
+  return std::forward<F>(f)();
+}
+
+/// A date given as "YYYY-MM-DD" or as a datetime.date. Raises ValidationError naming `name`
+/// for a malformed string, TypeError for another type.
+Date date_from_python(py::handle value, const char* name);
+
+/// A user given as a dict {id, name, roles: [{role, body}]}. Raises ValidationError listing
+/// every issue, with paths under "user" (role bodies are checked by the workspace).
+User user_from_python(py::handle value);
 
 /// A body read from a workspace. The body itself is a copy taken when it was looked up;
 /// membership queries go through the workspace's current registry, which this handle keeps
@@ -52,6 +88,10 @@ void bind_expression(py::module_& m);
 void bind_indicator(py::module_& m);
 void bind_certification(py::module_& m);
 void bind_bundle(py::module_& m);
+void bind_lifecycle(py::module_& m);
 void bind_workspace(py::module_& m);
+/// The governance methods of Workspace (DESIGN §8): user views, plan writes and the
+/// workflow, revisions, the audit log, diffs and progress.
+void bind_workspace_governance(py::class_<Workspace, std::shared_ptr<Workspace>>& cls);
 
 }  // namespace civicplan::python

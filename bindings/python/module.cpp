@@ -22,5 +22,6 @@ PYBIND11_MODULE(_civicplan, m) {
   cpy::bind_indicator(m);
   cpy::bind_certification(m);
   cpy::bind_bundle(m);
+  cpy::bind_lifecycle(m);
   cpy::bind_workspace(m);
 }

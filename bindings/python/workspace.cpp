@@ -20,6 +20,52 @@ namespace civicplan::python {
 
 namespace {
 
+/// The lock of every live Python-owned workspace handle, by address.
+struct LockTable {
+  std::mutex mutex;
+  std::unordered_map<const Workspace*, std::shared_ptr<std::mutex>> locks;
+};
+
+LockTable& lock_table() {
+  static auto* table = new LockTable();  // never destroyed: handles may outlive static cleanup
+  return *table;
+}
+
+}  // namespace
+
+std::shared_ptr<std::mutex> shared_workspace_lock(const Workspace& workspace) {
+  auto& table = lock_table();
+  std::lock_guard<std::mutex> guard(table.mutex);
+  auto it = table.locks.find(&workspace);
+  if (it != table.locks.end()) return it->second;
+  // Not made by make_workspace_handle: fall back to one lock shared by all such workspaces.
+  static auto* fallback = new std::shared_ptr<std::mutex>(std::make_shared<std::mutex>());
+  return *fallback;
+}
+
+std::mutex& workspace_lock(const Workspace& workspace) { return *shared_workspace_lock(workspace); }
+
+std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace,
+                                                 std::shared_ptr<std::mutex> lock) {
+  if (!lock) lock = std::make_shared<std::mutex>();
+  auto* raw = new Workspace(std::move(workspace));
+  {
+    auto& table = lock_table();
+    std::lock_guard<std::mutex> guard(table.mutex);
+    table.locks[raw] = std::move(lock);
+  }
+  return std::shared_ptr<Workspace>(raw, [](Workspace* handle) {
+    {
+      auto& table = lock_table();
+      std::lock_guard<std::mutex> guard(table.mutex);
+      table.locks.erase(handle);
+    }
+    delete handle;
+  });
+}
+
+namespace {
+
 using WorkspacePtr = std::shared_ptr<Workspace>;
 
 /// A read-only mapping from id to object over one kind of object of a workspace. It keeps the
@@ -34,10 +80,14 @@ class MapView {
 
   explicit MapView(WorkspacePtr workspace) : workspace_(std::move(workspace)) {}
 
-  std::size_t size() const { return map().size(); }
+  std::size_t size() const {
+    return read([](const auto& objects) { return objects.size(); });
+  }
 
   bool contains(const py::object& key) const {
-    return py::isinstance<py::str>(key) && map().count(key.cast<std::string>()) > 0;
+    if (!py::isinstance<py::str>(key)) return false;
+    const std::string id = key.cast<std::string>();
+    return read([&](const auto& objects) { return objects.count(id) > 0; });
   }
 
   py::object get_item(const py::object& key) const {
@@ -52,23 +102,33 @@ class MapView {
   }
 
   py::list keys() const {
-    std::vector<std::string> ids;
-    for (const auto& kv : map()) ids.push_back(kv.first);
+    const auto ids = read([](const auto& objects) {
+      std::vector<std::string> out;
+      out.reserve(objects.size());
+      for (const auto& kv : objects) out.push_back(kv.first);
+      return out;
+    });
     py::list out;
     for (const auto& id : ids) out.append(py::str(id));
     return out;
   }
 
   py::list values() const {
-    std::vector<Value> values;
-    for (const auto& kv : map()) values.push_back(kv.second);
+    auto values = read([](const auto& objects) {
+      std::vector<Value> out;
+      out.reserve(objects.size());
+      for (const auto& kv : objects) out.push_back(kv.second);
+      return out;
+    });
     py::list out;
     for (auto& value : values) out.append(Traits::wrap(workspace_, std::move(value)));
     return out;
   }
 
   py::list items() const {
-    std::vector<std::pair<std::string, Value>> items(map().begin(), map().end());
+    auto items = read([](const auto& objects) {
+      return std::vector<std::pair<std::string, Value>>(objects.begin(), objects.end());
+    });
     py::list out;
     for (auto& [id, value] : items) {
       out.append(py::make_tuple(py::str(id), Traits::wrap(workspace_, std::move(value))));
@@ -77,15 +137,20 @@ class MapView {
   }
 
  private:
-  const auto& map() const { return Traits::map(workspace_->model()); }
+  /// `f` applied to the current map, under the workspace's lock; `f` returns copies.
+  template <class F>
+  auto read(F&& f) const {
+    return with_workspace(*workspace_, [&] { return f(Traits::map(workspace_->model())); });
+  }
 
   std::optional<Value> find(const py::object& key) const {
     if (!py::isinstance<py::str>(key)) return std::nullopt;
     const std::string id = key.cast<std::string>();
-    const auto& objects = map();
-    auto it = objects.find(id);
-    if (it == objects.end()) return std::nullopt;
-    return it->second;
+    return read([&](const auto& objects) -> std::optional<Value> {
+      auto it = objects.find(id);
+      if (it == objects.end()) return std::nullopt;
+      return it->second;
+    });
   }
 
   WorkspacePtr workspace_;
@@ -200,10 +265,15 @@ std::vector<int> year_filter(const py::object& value) {
   return out;
 }
 
-/// The records of a keyed map (or a set) as Python objects, copied out of the model first.
-template <class Container>
-py::list record_list(const Container& records) {
-  std::vector<typename Container::value_type> copies(records.begin(), records.end());
+/// The records of a keyed map (or a set) of the current model as Python objects, copied out
+/// of the model under the workspace's lock first.
+template <class Get>
+py::list record_list(const Workspace& ws, Get get) {
+  using Container = std::decay_t<decltype(get(std::declval<const Model&>()))>;
+  auto copies = with_workspace(ws, [&] {
+    const Container& records = get(ws.model());
+    return std::vector<typename Container::value_type>(records.begin(), records.end());
+  });
   py::list out;
   for (auto& record : copies) {
     if constexpr (std::is_same_v<typename Container::key_type, typename Container::value_type>) {
@@ -224,16 +294,25 @@ void bind_workspace(py::module_& m) {
   bind_view<CrosswalksTraits>(m, "CrosswalksView", "Crosswalk");
   bind_view<UsersTraits>(m, "UsersView", "User");
 
-  py::class_<Workspace, WorkspacePtr>(
+  py::class_<Workspace, WorkspacePtr> cls(
       m, "Workspace",
       "Bodies, taxonomies, plans and records in one place: in memory (``Workspace()``) or "
       "backed by a SQLite file (``Workspace.open(path)``). Every import is validated in full "
-      "first and is all-or-nothing.")
-      .def(py::init([] { return std::make_shared<Workspace>(); }), "An empty in-memory workspace.")
+      "first and is all-or-nothing. A workspace opened plainly is the operator's (every write "
+      "allowed); ``as_user`` gives a view whose writes are checked against a user's roles. "
+      "Calls that may wait on another process's SQLite lock release the GIL.");
+  cls.def(py::init([] { return make_workspace_handle(Workspace()); }),
+          "An empty in-memory workspace.")
       .def_static(
           "open",
           [](const py::object& path) {
-            return std::make_shared<Workspace>(Workspace::open(fspath(path)));
+            const std::string file = fspath(path);
+            std::optional<Workspace> ws;
+            {
+              py::gil_scoped_release release;
+              ws.emplace(Workspace::open(file));
+            }
+            return make_workspace_handle(std::move(*ws));
           },
           py::arg("path"),
           "Open the SQLite workspace at ``path`` (str or os.PathLike), creating it if absent. "
@@ -243,26 +322,34 @@ void bind_workspace(py::module_& m) {
       .def(
           "import_bundle",
           [](Workspace& ws, const py::object& bundle) {
-            if (is_path_like(bundle)) return summary_to_python(ws.import_file(fspath(bundle)));
+            if (is_path_like(bundle)) {
+              const std::string file = fspath(bundle);
+              return summary_to_python(with_workspace(ws, [&] { return ws.import_file(file); }));
+            }
             if (!py::isinstance<py::dict>(bundle)) {
               throw py::type_error(
                   "import_bundle expects a dict or a path (str or os.PathLike), got " +
                   py::str(py::type::handle_of(bundle).attr("__qualname__")).cast<std::string>());
             }
-            return summary_to_python(ws.import_bundle(to_json_value(bundle)));
+            const nlohmann::json j = to_json_value(bundle);
+            return summary_to_python(with_workspace(ws, [&] { return ws.import_bundle(j); }));
           },
           py::arg("bundle"),
           "Import a bundle given as a dict or as the path of a JSON file (a ``.csv`` path "
           "imports statistics). All-or-nothing: raises ValidationError listing every issue and "
-          "leaves the workspace unchanged. Returns {\"added\": {...}, \"replaced\": {...}} "
-          "counts by bundle array name.")
+          "leaves the workspace unchanged. Through a user view every object is checked against "
+          "the user's roles first (PermissionError, nothing written). Returns {\"added\": {...}, "
+          "\"replaced\": {...}} counts by bundle array name.")
       .def(
           "import_statistics_csv",
           [](Workspace& ws, const py::object& path) {
             const std::string file = fspath(path);
-            if (has_csv_extension(file)) return summary_to_python(ws.import_file(file));
+            if (has_csv_extension(file)) {
+              return summary_to_python(with_workspace(ws, [&] { return ws.import_file(file); }));
+            }
+            auto rows = read_statistics_csv(read_text_file(file), file);
             return summary_to_python(
-                ws.import_statistics(read_statistics_csv(read_text_file(file), file), file));
+                with_workspace(ws, [&] { return ws.import_statistics(rows, file); }));
           },
           py::arg("path"),
           "Import statistics from a CSV file with header ``body,year,variable,value`` (any "
@@ -274,7 +361,7 @@ void bind_workspace(py::module_& m) {
             const nlohmann::json j =
                 is_path_like(bundle) ? read_json_file(fspath(bundle)) : to_json_value(bundle);
             py::list out;
-            for (const auto& issue : ws.validate(j))
+            for (const auto& issue : with_workspace(ws, [&] { return ws.validate(j); }))
               out.append(py::make_tuple(issue.path, issue.message));
             return out;
           },
@@ -285,20 +372,28 @@ void bind_workspace(py::module_& m) {
       .def(
           "export_bundle",
           [](const Workspace& ws, const py::object& path) -> py::object {
-            if (path.is_none()) return to_python(ws.export_bundle());
-            ws.export_bundle_file(fspath(path));
+            if (path.is_none())
+              return to_python(with_workspace(ws, [&] { return ws.export_bundle(); }));
+            const std::string file = fspath(path);
+            with_workspace(ws, [&] { ws.export_bundle_file(file); });
             return py::none();
           },
           py::arg("path") = py::none(),
           "The whole workspace as a bundle dict; with ``path``, write it to that JSON file "
           "instead and return None.")
-      .def("indicators", &Workspace::indicators, "Every indicator definition, sorted by id.")
+      .def(
+          "indicators",
+          [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.indicators(); }); },
+          "Every indicator definition, sorted by id.")
       .def(
           "compute_indicators",
           [](const Workspace& ws, const py::object& ids, const py::object& bodies,
              const py::object& years) {
-            return ws.compute_indicators(string_filter(ids, "ids"), string_filter(bodies, "bodies"),
-                                         year_filter(years));
+            const auto id_list = string_filter(ids, "ids");
+            const auto body_list = string_filter(bodies, "bodies");
+            const auto year_list = year_filter(years);
+            return with_workspace(
+                ws, [&] { return ws.compute_indicators(id_list, body_list, year_list); });
           },
           py::arg("ids") = py::none(), py::arg("bodies") = py::none(),
           py::arg("years") = py::none(),
@@ -306,31 +401,48 @@ void bind_workspace(py::module_& m) {
           "``bodies``) and every year the workspace holds data for (or only ``years``). Each "
           "filter is None, one value or an iterable. Returns an IndicatorTable; raises "
           "NotFoundError for an unknown indicator or body.")
-      .def("rulesets", &Workspace::rulesets, "Every certification ruleset, sorted by id.")
-      .def("certify", &Workspace::certify, py::arg("body"), py::arg("scheme"), py::arg("year"),
-           py::arg("preview") = false,
-           "Evaluate one body under a scheme in a year; with ``preview`` draft and submitted "
-           "plans count too. Returns a CertificationReport; raises NotFoundError for an unknown "
-           "body or scheme or when no version is in force, Error when the scheme does not apply "
-           "to the body's kind.")
+      .def(
+          "rulesets",
+          [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.rulesets(); }); },
+          "Every certification ruleset, sorted by id.")
+      .def(
+          "certify",
+          [](const Workspace& ws, const std::string& body, const std::string& scheme, int year,
+             bool preview) {
+            return with_workspace(ws, [&] { return ws.certify(body, scheme, year, preview); });
+          },
+          py::arg("body"), py::arg("scheme"), py::arg("year"), py::arg("preview") = false,
+          "Evaluate one body under a scheme in a year; with ``preview`` draft and submitted "
+          "plans count too. Returns a CertificationReport; raises NotFoundError for an unknown "
+          "body or scheme or when no version is in force, Error when the scheme does not apply "
+          "to the body's kind.")
       .def(
           "certify_all",
           [](const Workspace& ws, const std::string& scheme, int year, const py::object& bodies,
              bool preview) {
-            return ws.certify_all(scheme, year, string_filter(bodies, "bodies"), preview);
+            const auto body_list = string_filter(bodies, "bodies");
+            return with_workspace(ws,
+                                  [&] { return ws.certify_all(scheme, year, body_list, preview); });
           },
           py::arg("scheme"), py::arg("year"), py::arg("bodies") = py::none(),
           py::arg("preview") = false,
           "Evaluate every body the scheme applies to (or only ``bodies``: None, one id or an "
           "iterable) at once. Returns a CertificationTable.")
-      .def("evaluate", &Workspace::evaluate, py::arg("expression"), py::arg("body"),
-           py::arg("year"), py::arg("preview") = false,
-           "Evaluate an expression of the formula language for one body in one year; a float, "
-           "or None for null. Raises ParseError for a syntax or name error, NotFoundError for an "
-           "unknown body.")
-      .def("refresh", &Workspace::refresh,
-           "Re-read the storage if another connection committed changes; True when something "
-           "changed.")
+      .def(
+          "evaluate",
+          [](const Workspace& ws, const std::string& expression, const std::string& body, int year,
+             bool preview) {
+            return with_workspace(ws, [&] { return ws.evaluate(expression, body, year, preview); });
+          },
+          py::arg("expression"), py::arg("body"), py::arg("year"), py::arg("preview") = false,
+          "Evaluate an expression of the formula language for one body in one year; a float, "
+          "or None for null. Raises ParseError for a syntax or name error, NotFoundError for an "
+          "unknown body.")
+      .def(
+          "refresh",
+          [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.refresh(); }); },
+          "Re-read the storage if another connection committed changes; True when something "
+          "changed.")
       .def_property_readonly(
           "bodies", [](const WorkspacePtr& ws) { return MapView<BodiesTraits>(ws); },
           "Live mapping from body id to Body.")
@@ -347,39 +459,70 @@ void bind_workspace(py::module_& m) {
           "users", [](const WorkspacePtr& ws) { return MapView<UsersTraits>(ws); },
           "Live mapping from user id to User.")
       .def_property_readonly(
-          "registry", [](const Workspace& ws) { return ws.registry(); },
+          "registry",
+          [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.registry(); }); },
           "The membership registry of the current bodies (a snapshot).")
       .def(
           "body",
           [](const WorkspacePtr& ws, const std::string& id) {
-            return BodyHandle{ws, ws->body(id)};
+            return BodyHandle{ws, with_workspace(*ws, [&] { return ws->body(id); })};
           },
           py::arg("id"), "The body with this id; raises NotFoundError when absent.")
       .def(
-          "plan", [](const Workspace& ws, const std::string& id) { return ws.plan(id); },
+          "plan",
+          [](const Workspace& ws, const std::string& id) {
+            return with_workspace(ws, [&] { return ws.plan(id); });
+          },
           py::arg("id"), "The plan with this id; raises NotFoundError when absent.")
       .def(
-          "taxonomy", [](const Workspace& ws, const std::string& id) { return ws.taxonomy(id); },
+          "taxonomy",
+          [](const Workspace& ws, const std::string& id) {
+            return with_workspace(ws, [&] { return ws.taxonomy(id); });
+          },
           py::arg("id"), "The taxonomy with this id; raises NotFoundError when absent.")
       .def_property_readonly(
-          "statistics", [](const Workspace& ws) { return record_list(ws.model().statistics); },
+          "statistics",
+          [](const Workspace& ws) {
+            return record_list(
+                ws, [](const Model& m) -> const auto& { return m.statistics; });
+          },
           "Every Statistic, sorted by (body, variable, year).")
       .def_property_readonly(
-          "feedback", [](const Workspace& ws) { return record_list(ws.model().feedback); },
+          "feedback",
+          [](const Workspace& ws) {
+            return record_list(
+                ws, [](const Model& m) -> const auto& { return m.feedback; });
+          },
           "Every Feedback, sorted by (action, date).")
       .def_property_readonly(
-          "places", [](const Workspace& ws) { return record_list(ws.model().places); },
+          "places",
+          [](const Workspace& ws) {
+            return record_list(
+                ws, [](const Model& m) -> const auto& { return m.places; });
+          },
           "Every Place, sorted by id.")
       .def_property_readonly(
           "certifications",
-          [](const Workspace& ws) { return record_list(ws.model().certifications); },
+          [](const Workspace& ws) {
+            return record_list(
+                ws, [](const Model& m) -> const auto& { return m.certifications; });
+          },
           "Every CertificationRecord, sorted by (body, scheme, date).")
       .def_property_readonly(
-          "cases", [](const Workspace& ws) { return record_list(ws.model().cases); },
+          "cases",
+          [](const Workspace& ws) {
+            return record_list(
+                ws, [](const Model& m) -> const auto& { return m.cases; });
+          },
           "Every Case, sorted by id.")
       .def_property_readonly(
-          "ledger", [](const Workspace& ws) { return record_list(ws.model().ledger); },
+          "ledger",
+          [](const Workspace& ws) {
+            return record_list(
+                ws, [](const Model& m) -> const auto& { return m.ledger; });
+          },
           "Every LedgerEntry, sorted by (body, service, year).");
+  bind_workspace_governance(cls);
 }
 
 }  // namespace civicplan::python

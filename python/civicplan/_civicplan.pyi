@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Type stubs for the compiled civicplan module.
+import datetime
 import os
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, TypeVar, Union, overload
 
@@ -7,6 +8,7 @@ _T = TypeVar("_T")
 _PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _Json = Dict[str, Any]
 _Issue = Tuple[str, str]
+_Date = Union[str, datetime.date]
 
 __version__: str
 BUNDLE_FORMAT: str
@@ -287,6 +289,100 @@ class Plan:
     def action(self, id: str) -> Action: ...
     def to_dict(self) -> _Json: ...
 
+class PlanRevision:
+    """One kept revision of a plan: which, when, by whom and by which operation."""
+    @property
+    def plan(self) -> str:
+        """The plan id."""
+    @property
+    def revision(self) -> int:
+        """The revision number (1 for the first)."""
+    @property
+    def time(self) -> str:
+        """When it was written: ISO 8601 UTC, e.g. "2026-03-01T09:12:00.123Z"."""
+    @property
+    def user(self) -> str:
+        """Id of the user who wrote it; "" for the operator."""
+    @property
+    def operation(self) -> str:
+        """import, put_plan, submit, approve, reject, archive or new_variant."""
+    def to_dict(self) -> Dict[str, Any]:
+        """{plan, revision, time, user, operation}."""
+    def __getitem__(self, key: str) -> Any:
+        """``to_dict()[key]``."""
+    def keys(self) -> List[str]:
+        """The keys of ``to_dict()``."""
+
+class AuditEntry:
+    """One entry of the append-only audit log."""
+    @property
+    def sequence(self) -> int:
+        """Position in the log: increasing and gap-free per workspace."""
+    @property
+    def time(self) -> str:
+        """When: ISO 8601 UTC."""
+    @property
+    def user(self) -> str:
+        """Id of the acting user; "" for the operator."""
+    @property
+    def operation(self) -> str:
+        """import, put_plan, submit, approve, reject, archive, new_variant, ..."""
+    @property
+    def object(self) -> str:
+        """What changed: "plan:<id>", "user:<id>", "ruleset:<id>", "bundle", ..."""
+    @property
+    def revision(self) -> Optional[int]:
+        """The plan revision written; None for objects without revisions."""
+    @property
+    def before_revision(self) -> Optional[int]:
+        """The plan revision it replaced; None when there was none."""
+    @property
+    def detail(self) -> str:
+        """The approval act, the rejection reason, a variant's source plan, an import summary; or ""."""
+    def to_dict(self) -> Dict[str, Any]:
+        """{sequence, time, user, operation, object, revision, before_revision, detail}."""
+    def __getitem__(self, key: str) -> Any:
+        """``to_dict()[key]``."""
+    def keys(self) -> List[str]:
+        """The keys of ``to_dict()``."""
+
+class ActionProgress:
+    """The completion of one action at a date."""
+    @property
+    def action(self) -> str:
+        """The action id."""
+    @property
+    def completion(self) -> float:
+        """Percent complete (0-100) from the latest progress entry on or before the date."""
+    @property
+    def weight(self) -> float:
+        """Planned euros of the date's year."""
+    def to_dict(self) -> Dict[str, Any]:
+        """{action, completion, weight}."""
+
+class PlanProgress:
+    """Per-action and rolled-up completion of a plan at a date."""
+    @property
+    def plan(self) -> str:
+        """The plan id."""
+    @property
+    def date(self) -> str:
+        """The date, "YYYY-MM-DD"."""
+    @property
+    def completion(self) -> Optional[float]:
+        """Percent complete weighted by planned budget (equal weights when all are zero); None without actions."""
+    @property
+    def actions(self) -> List[ActionProgress]:
+        """Every action's progress, in plan order."""
+    def to_dict(self) -> Dict[str, Any]:
+        """{plan, date, completion, actions: [{action, completion, weight}]}."""
+
+def diff_plans(a: Plan, b: Plan) -> Dict[str, Any]:
+    """What changed from plan ``a`` to plan ``b``, as ``Workspace.diff`` reports it."""
+
+def plan_progress(plan: Plan, date: _Date) -> PlanProgress:
+    """Per-action and rolled-up completion of ``plan`` at ``date``."""
+
 class Statistic:
     @property
     def variable(self) -> str: ...
@@ -500,3 +596,32 @@ class Workspace:
     def cases(self) -> List[Case]: ...
     @property
     def ledger(self) -> List[LedgerEntry]: ...
+    def as_user(self, user_id: str) -> Workspace:
+        """A view of the same workspace whose writes are checked against ``user_id``'s roles."""
+    @property
+    def user(self) -> Optional[str]:
+        """The user this view acts as; None for the operator (every write allowed)."""
+    def put_plan(self, plan: _Json, expected_revision: Optional[int] = None) -> int:
+        """Create or replace a draft plan; ConflictError when it is not at ``expected_revision``. Returns the new revision."""
+    def submit(self, plan_id: str) -> int:
+        """draft -> submitted. Returns the new revision."""
+    def approve(self, plan_id: str, date: _Date, act: str) -> int:
+        """submitted -> approved with the date and the approval act (required). Returns the new revision."""
+    def reject(self, plan_id: str, reason: str) -> int:
+        """submitted -> rejected with the reason (required). Returns the new revision."""
+    def archive(self, plan_id: str) -> int:
+        """approved -> archived. Returns the new revision."""
+    def new_variant(self, plan_id: str, variant: str, new_id: str) -> int:
+        """A draft copy of an approved plan as an "update" or "implementation" plan. Returns its revision."""
+    def put_user(self, user: Union[_Json, User]) -> None:
+        """Add or replace a user {id, name, roles: [{role, body}]}."""
+    def history(self, plan_id: str) -> List[PlanRevision]:
+        """The kept revisions of a plan, oldest first."""
+    def plan_revision(self, plan_id: str, revision: int) -> _Json:
+        """The content of a kept revision as a bundle plan dict."""
+    def audit_log(self, since: Optional[str] = None, object: Optional[str] = None) -> List[AuditEntry]:
+        """The audit log, oldest first: entries at or after ``since`` (ISO time) about ``object``."""
+    def diff(self, a: str, b: str) -> Dict[str, Any]:
+        """{a, b, years, added, removed, changed, budget_delta} from plan ``a`` to plan ``b``."""
+    def plan_progress(self, plan_id: str, date: _Date) -> Dict[str, Any]:
+        """{plan, date, completion, actions: [{action, completion, weight}]} of a plan at ``date``."""

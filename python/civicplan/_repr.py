@@ -112,10 +112,42 @@ def _view(noun: str):
     return rep
 
 
+def _who(user: str) -> str:
+    return user if user else "operator"
+
+
+def _plan_revision(self: _c.PlanRevision) -> str:
+    return f"<PlanRevision {self.plan}@{self.revision} {self.operation} by {_who(self.user)} {self.time}>"
+
+
+def _audit_entry(self: _c.AuditEntry) -> str:
+    if self.revision is None:
+        revision = ""
+    elif self.before_revision is None:
+        revision = f" r{self.revision}"
+    else:
+        revision = f" r{self.before_revision}->{self.revision}"
+    return (
+        f"<AuditEntry #{self.sequence} {self.time} {_who(self.user)} {self.operation}"
+        f" {self.object}{revision}>"
+    )
+
+
+def _action_progress(self: _c.ActionProgress) -> str:
+    return f"<ActionProgress {self.action} {self.completion:g}% weight {self.weight:.2f}>"
+
+
+def _plan_progress(self: _c.PlanProgress) -> str:
+    n = len(self.actions)
+    done = "no actions" if self.completion is None else f"{self.completion:.1f}%"
+    return f"<PlanProgress {self.plan} at {self.date}: {done} over {n} action{'' if n == 1 else 's'}>"
+
+
 def _workspace(self: _c.Workspace) -> str:
     where = self.path if self.path is not None else "in memory"
+    who = f" as {self.user}" if self.user is not None else ""
     return (
-        f"<Workspace {where}: {len(self.bodies)} bodies, {len(self.taxonomies)} taxonomies,"
+        f"<Workspace {where}{who}: {len(self.bodies)} bodies, {len(self.taxonomies)} taxonomies,"
         f" {len(self.plans)} plans>"
     )
 
@@ -143,6 +175,10 @@ def install() -> None:
         _c.Indicator: _indicator,
         _c.IndicatorTable: _indicator_table,
         _c.Expression: _expression,
+        _c.PlanRevision: _plan_revision,
+        _c.AuditEntry: _audit_entry,
+        _c.ActionProgress: _action_progress,
+        _c.PlanProgress: _plan_progress,
         _c.BodiesView: _view("bodies"),
         _c.PlansView: _view("plans"),
         _c.TaxonomiesView: _view("taxonomies"),

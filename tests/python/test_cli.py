@@ -230,7 +230,7 @@ def test_unknown_option_suggests(db, tmp_path):
 def test_option_without_value(db):
     r = run("export", db, "--out")
     assert r.returncode == 2
-    assert "option --out needs a value (FILE)" in r.stderr
+    assert "option --out needs a value (PATH)" in r.stderr
 
 
 def test_bad_choice(db):
