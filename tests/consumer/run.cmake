@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: Apache-2.0
+# Installs civicplan into a fresh prefix, then builds and runs the consumer project against it.
+#
+# cmake -DMODE=static|shared -DSOURCE_DIR=... -DBINARY_DIR=... -DWORK_DIR=... -DVERSION=...
+#       -DGENERATOR=... [-DMAKE_PROGRAM=...] -DCXX_COMPILER=... [-DCONFIG=...] [-DJOBS=2]
+#       -P run.cmake
+#   static: installs the already built tree BINARY_DIR.
+#   shared: configures, builds and installs a shared library from SOURCE_DIR in WORK_DIR/lib.
+cmake_minimum_required(VERSION 3.18)
+
+foreach(var MODE SOURCE_DIR BINARY_DIR WORK_DIR VERSION GENERATOR CXX_COMPILER)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "run.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+if(NOT CONFIG)
+  set(CONFIG RelWithDebInfo)
+endif()
+if(NOT JOBS)
+  set(JOBS 2)
+endif()
+
+set(generator_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+if(MAKE_PROGRAM)
+  list(APPEND generator_args -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
+endif()
+
+function(run)
+  string(REPLACE ";" " " shown "${ARGN}")
+  message(STATUS "$ ${shown}")
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "command failed (${rc}): ${shown}")
+  endif()
+endfunction()
+
+set(prefix ${WORK_DIR}/prefix)
+file(REMOVE_RECURSE ${prefix} ${WORK_DIR}/consumer)
+file(MAKE_DIRECTORY ${WORK_DIR})
+
+if(MODE STREQUAL "static")
+  run(${CMAKE_COMMAND} --install ${BINARY_DIR} --config ${CONFIG} --prefix ${prefix})
+  set(library_glob ${prefix}/lib*/libcivicplan.a)
+elseif(MODE STREQUAL "shared")
+  # Kept between runs so that a re-run only rebuilds what changed.
+  set(lib_build ${WORK_DIR}/lib)
+  run(${CMAKE_COMMAND} ${generator_args} -S ${SOURCE_DIR} -B ${lib_build}
+      -DCMAKE_BUILD_TYPE=${CONFIG} -DBUILD_SHARED_LIBS=ON
+      -DCIVICPLAN_BUILD_TESTS=OFF -DCIVICPLAN_BUILD_PYTHON=OFF
+      -DCIVICPLAN_BUILD_EXAMPLES=OFF -DCIVICPLAN_BUILD_BENCHMARKS=OFF
+      -DCIVICPLAN_INSTALL=ON)
+  run(${CMAKE_COMMAND} --build ${lib_build} --config ${CONFIG} -j ${JOBS})
+  run(${CMAKE_COMMAND} --install ${lib_build} --config ${CONFIG} --prefix ${prefix})
+  set(library_glob ${prefix}/lib*/libcivicplan.so)
+else()
+  message(FATAL_ERROR "run.cmake: MODE must be static or shared, not '${MODE}'")
+endif()
+
+file(GLOB library ${library_glob})
+if(NOT library)
+  message(FATAL_ERROR "no ${library_glob} was installed")
+endif()
+file(GLOB_RECURSE config_files ${prefix}/civicplanConfigVersion.cmake)
+if(NOT config_files)
+  message(FATAL_ERROR "no civicplanConfigVersion.cmake was installed under ${prefix}")
+endif()
+
+set(consumer_build ${WORK_DIR}/consumer)
+run(${CMAKE_COMMAND} ${generator_args} -S ${CMAKE_CURRENT_LIST_DIR} -B ${consumer_build}
+    -DCMAKE_BUILD_TYPE=${CONFIG} -DCMAKE_PREFIX_PATH=${prefix}
+    -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON
+    -DCIVICPLAN_EXPECTED_VERSION=${VERSION})
+run(${CMAKE_COMMAND} --build ${consumer_build} --config ${CONFIG} -j ${JOBS})
+
+find_program(consumer civicplan_consumer PATHS ${consumer_build} ${consumer_build}/${CONFIG}
+             NO_DEFAULT_PATH REQUIRED)
+run(${consumer} ${WORK_DIR})
+message(STATUS "civicplan ${MODE} library: find_package consumer built and ran")
