@@ -8,6 +8,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <pybind11/pybind11.h>
 
@@ -71,6 +72,14 @@ inline bool is_path_like(py::handle obj) {
   return py::isinstance(obj, py::module_::import("os").attr("PathLike"));
 }
 
+/// A filter of ids: None → empty (meaning "all"), a single str → one id, else every item of an
+/// iterable of str. Raises TypeError naming `name` for anything else.
+std::vector<std::string> string_filter(const py::object& value, const char* name);
+
+/// A filter of years: None → empty (meaning "all"), a single int → one year, else every item
+/// of an iterable of int. Raises TypeError otherwise.
+std::vector<int> year_filter(const py::object& value);
+
 /// The Python form of an optional value: the value or None.
 template <class T>
 py::object optional_to_python(const std::optional<T>& value) {
@@ -89,9 +98,12 @@ void bind_indicator(py::module_& m);
 void bind_certification(py::module_& m);
 void bind_bundle(py::module_& m);
 void bind_lifecycle(py::module_& m);
+void bind_practices(py::module_& m);
 void bind_workspace(py::module_& m);
 /// The governance methods of Workspace (DESIGN §8): user views, plan writes and the
 /// workflow, revisions, the audit log, diffs and progress.
 void bind_workspace_governance(py::class_<Workspace, std::shared_ptr<Workspace>>& cls);
+/// The best-practice, open-data and feedback methods of Workspace (DESIGN §9).
+void bind_workspace_practices(py::class_<Workspace, std::shared_ptr<Workspace>>& cls);
 
 }  // namespace civicplan::python

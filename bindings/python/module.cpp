@@ -23,5 +23,6 @@ PYBIND11_MODULE(_civicplan, m) {
   cpy::bind_certification(m);
   cpy::bind_bundle(m);
   cpy::bind_lifecycle(m);
+  cpy::bind_practices(m);
   cpy::bind_workspace(m);
 }

@@ -232,6 +232,8 @@ bool has_csv_extension(const std::string& path) {
   return ext == ".csv" || ext == ".CSV";
 }
 
+}  // namespace
+
 /// None → empty (meaning "all"), a single str → one item, else every item of an iterable of str.
 std::vector<std::string> string_filter(const py::object& value, const char* name) {
   std::vector<std::string> out;
@@ -264,6 +266,8 @@ std::vector<int> year_filter(const py::object& value) {
   for (auto item : py::iter(value)) out.push_back(as_year(item));
   return out;
 }
+
+namespace {
 
 /// The records of a keyed map (or a set) of the current model as Python objects, copied out
 /// of the model under the workspace's lock first.
@@ -523,6 +527,7 @@ void bind_workspace(py::module_& m) {
           },
           "Every LedgerEntry, sorted by (body, service, year).");
   bind_workspace_governance(cls);
+  bind_workspace_practices(cls);
 }
 
 }  // namespace civicplan::python

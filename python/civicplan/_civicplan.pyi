@@ -538,6 +538,84 @@ class UsersView:
     @overload
     def get(self, id: str, default: _T) -> Union[User, _T]: ...
 
+class PracticeHit:
+    action: str
+    plan: str
+    body: str
+    title: str
+    categories: List[str]
+    score: float
+    matched_terms: List[str]
+    def to_dict(self) -> _Json: ...
+
+class PracticeExample:
+    action: str
+    plan: str
+    body: str
+    title: str
+    def to_dict(self) -> _Json: ...
+
+class Recommendation:
+    category: str
+    label: str
+    share: float
+    peers_with: int
+    peers: int
+    examples: List[PracticeExample]
+    def to_dict(self) -> _Json: ...
+
+class CategoryUsage:
+    code: str
+    label: str
+    depth: int
+    counts: List[int]
+    total: int
+    def to_dict(self) -> _Json: ...
+
+class TaxonomyUsage:
+    taxonomy: str
+    years: List[int]
+    categories: List[CategoryUsage]
+    filed: List[int]
+    def least_used(self, n: int = 10) -> List[CategoryUsage]: ...
+    def to_dict(self) -> _Json: ...
+    def to_pandas(self) -> Any:
+        """One row per category and year: code, label, depth, year, count."""
+
+class NearDuplicate:
+    a: str
+    b: str
+    similarity: float
+    a_categories: List[str]
+    b_categories: List[str]
+    def to_dict(self) -> _Json: ...
+
+_Population = Union[None, str, Tuple[Optional[float], Optional[float]]]
+
+def population_classes() -> List[Tuple[str, float, Optional[float]]]: ...
+
+class PracticeIndex:
+    def __len__(self) -> int: ...
+    def search(
+        self,
+        text: Optional[str] = None,
+        category: Optional[str] = None,
+        body_kind: Optional[str] = None,
+        population: _Population = None,
+        years: Union[None, int, Iterable[int]] = None,
+        limit: int = 20,
+    ) -> List[PracticeHit]: ...
+    def recommend(self, body: str, year: int, k: int = 5, min_share: float = 0.5) -> List[Recommendation]: ...
+    def peers(self, body: str, year: int) -> List[str]: ...
+    def population(self, body: str, year: int) -> Optional[float]: ...
+    def usage(
+        self,
+        taxonomy: str,
+        bodies: Union[None, str, Iterable[str]] = None,
+        years: Union[None, int, Iterable[int]] = None,
+    ) -> TaxonomyUsage: ...
+    def near_duplicates(self, threshold: float = 0.8, limit: Optional[int] = 1000) -> List[NearDuplicate]: ...
+
 class Workspace:
     def __init__(self) -> None: ...
     @staticmethod
@@ -625,3 +703,10 @@ class Workspace:
         """{a, b, years, added, removed, changed, budget_delta} from plan ``a`` to plan ``b``."""
     def plan_progress(self, plan_id: str, date: _Date) -> Dict[str, Any]:
         """{plan, date, completion, actions: [{action, completion, weight}]} of a plan at ``date``."""
+    @property
+    def practices(self) -> PracticeIndex:
+        """The search index over the current approved and archived actions."""
+    def export_open_data(self, dir: _PathLike, format: str = "csv") -> None:
+        """Write open data ("csv", "geojson" or "bundle") and catalog.jsonld into ``dir``."""
+    def add_feedback(self, action: str, rating: int, date: _Date, comment: Optional[str] = None) -> None:
+        """Add a citizen's rating 1..5 of an action "<plan>/<action>"."""

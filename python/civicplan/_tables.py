@@ -75,8 +75,31 @@ def certification_to_pandas(self: _c.CertificationTable):
     return frame.astype({"passed": bool, "points": float, "min_points": float})
 
 
+def usage_to_pandas(self: _c.TaxonomyUsage):
+    """One row per category and year: code, label, depth, year, count (categories in
+    definition order, years ascending)."""
+    import numpy as np
+    import pandas as pd
+
+    years = list(self.years)
+    cats = list(self.categories)
+    n = len(years)
+    return pd.DataFrame(
+        {
+            "code": np.repeat(np.array([c.code for c in cats], dtype=object), n),
+            "label": np.repeat(np.array([c.label for c in cats], dtype=object), n),
+            "depth": np.repeat(np.array([c.depth for c in cats], dtype=np.int32), n),
+            "year": np.tile(np.array(years, dtype=np.int32), len(cats)),
+            "count": np.array([x for c in cats for x in c.counts], dtype=np.int64),
+        },
+        columns=["code", "label", "depth", "year", "count"],
+    )
+
+
 def install() -> None:
-    """Adds columns() and to_pandas() to IndicatorTable, to_pandas() to CertificationTable."""
+    """Adds columns() and to_pandas() to IndicatorTable, to_pandas() to CertificationTable and
+    TaxonomyUsage."""
     _c.IndicatorTable.columns = columns
     _c.IndicatorTable.to_pandas = to_pandas
     _c.CertificationTable.to_pandas = certification_to_pandas
+    _c.TaxonomyUsage.to_pandas = usage_to_pandas
