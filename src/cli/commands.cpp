@@ -279,7 +279,7 @@ const std::vector<Verb>& verbs() {
         {{"DB", "the workspace file (SQLite); it must exist"}},
         {{"scheme", "S", "the scheme (ruleset id)", {}},
          {"year", "Y", "the year evaluated", {}},
-         {"body", "B", "only this body (repeatable)", {}, true},
+         {"body", "B", "only this body", {}, true},
          {"preview", "", "also count draft and submitted plans", {}},
          {"format", "FORMAT", "output format", {"table", "csv", "json"}}},
         {"civicplan certify family.db --scheme family-in-trentino --year 2022",

@@ -66,7 +66,11 @@ int run_diff(const Args& args, Io& io) {
   const Plan& b = ws.plan(b_id);
   io.out << a.title << " (" << a_id << ", " << to_string(a.variant) << ")\n  -> " << b.title << " (" << b_id << ", "
          << to_string(b.variant) << ")\n";
-  if (d.years) io.out << "budgets compared for " << d.years->from << "-" << d.years->to << "\n";
+  if (d.years) {
+    io.out << "budgets compared for " << d.years->from;
+    if (d.years->to != d.years->from) io.out << "-" << d.years->to;
+    io.out << "\n";
+  }
   io.out << "\nadded (" << d.added.size() << ")\n";
   for (const auto& id : d.added) io.out << "  + " << id << "  " << action_of(b, id)->title << "\n";
   io.out << "\nremoved (" << d.removed.size() << ")\n";

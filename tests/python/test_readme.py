@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: Apache-2.0
+# The Python example of README.md runs as written, from a directory laid out like a clone.
+import re
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_readme_python_example_runs(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "import civicplan" in b]
+    assert blocks, "README.md has no Python example"
+    (tmp_path / "examples").symlink_to(REPO / "examples")
+    script = tmp_path / "readme_example.py"
+    script.write_text(blocks[0], encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "fam_spend_per_inhabitant" in result.stdout
+    assert "pf-022104-2022/az06" in result.stdout
+    assert (tmp_path / "plans.db").is_file()
