@@ -468,13 +468,12 @@ std::vector<double> Evaluator::members(const CNode& n, const Batch& batch, int y
   return out;
 }
 
-std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, int year) {
-  const CallArgs& a = n.call;
+std::vector<std::vector<int>> Evaluator::own_categories(const CallArgs& a, int year) {
   // Category ids of the taxonomy at the requested depth, for each category id of the taxonomy.
   const auto& model = facts_.model();
   auto t = model.taxonomies.find(a.taxonomy);
-  std::vector<double> out(batch.bodies.size(), 0.0);
-  if (t == model.taxonomies.end()) return out;
+  std::vector<std::vector<int>> own(facts_.body_count());
+  if (t == model.taxonomies.end()) return own;
   std::vector<std::vector<int>> at_depth(facts_.categories.size());
   for (const auto& node : t->second.nodes()) {
     const int id = facts_.categories.find(a.taxonomy + ":" + node.code);
@@ -482,9 +481,7 @@ std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, in
       at_depth[id].push_back(facts_.categories.find(a.taxonomy + ":" + code));
     }
   }
-  // Distinct depth categories per body, then their union over each scope.
   const auto& plans = plan_mask(a, Fn::kActions, year);
-  std::vector<std::vector<int>> own(facts_.body_count());
   for (std::size_t p = 0; p < plans.size(); ++p) {
     if (!plans[p]) continue;
     const auto& pf = facts_.plans[p];
@@ -500,6 +497,17 @@ std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, in
     std::sort(set.begin(), set.end());
     set.erase(std::unique(set.begin(), set.end()), set.end());
   }
+  return own;
+}
+
+std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, int year) {
+  const CallArgs& a = n.call;
+  // Distinct depth categories per body, memoised per call and year: every level reuses them.
+  const std::string own_key = n.key + "#" + std::to_string(year) + (options_.preview ? "#preview" : "");
+  auto memo = own_sets_.find(own_key);
+  if (memo == own_sets_.end()) memo = own_sets_.emplace(own_key, own_categories(a, year)).first;
+  const auto& own = memo->second;
+  std::vector<double> out(batch.bodies.size(), 0.0);
   const Csr& scope = facts_.scope(year);
   std::vector<int> stamp(facts_.categories.size(), -1);
   for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
@@ -521,8 +529,40 @@ std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, in
 std::vector<double> Evaluator::completion(const CNode& n, const Batch& batch, int year) {
   const CallArgs& a = n.call;
   const std::size_t bodies = facts_.body_count();
-  // Per body: sum of weights, weighted completion, count and plain completion sum.
-  std::vector<double> w(bodies, 0), wc(bodies, 0), cnt(bodies, 0), c(bodies, 0);
+  // Per body: sum of weights, weighted completion, count and plain completion sum, memoised
+  // per call and year (every level reuses them) as four consecutive arrays.
+  const std::string own_key = n.key + "#" + std::to_string(year) + (options_.preview ? "#preview" : "");
+  auto memo = own_.find(own_key);
+  if (memo == own_.end()) memo = own_.emplace(own_key, own_completion(a, year)).first;
+  const double* w = memo->second.data();
+  const double* wc = w + bodies;
+  const double* c = w + 2 * bodies;
+  const double* cnt = w + 3 * bodies;
+  const Csr& scope = facts_.scope(year);
+  std::vector<double> out(batch.bodies.size(), kNull);
+  for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
+    const int b = batch.bodies[i];
+    double sw = 0, swc = 0, sc = 0, sn = 0;
+    for (int k = scope.offsets[b]; k < scope.offsets[b + 1]; ++k) {
+      const int m = scope.items[k];
+      sw += w[m];
+      swc += wc[m];
+      sc += c[m];
+      sn += cnt[m];
+    }
+    if (sn == 0) continue;
+    out[i] = (!a.equal_weight && sw > 0) ? swc / sw : sc / sn;
+  }
+  return out;
+}
+
+std::vector<double> Evaluator::own_completion(const CallArgs& a, int year) {
+  const std::size_t bodies = facts_.body_count();
+  std::vector<double> own(4 * bodies, 0.0);
+  double* w = own.data();
+  double* wc = w + bodies;
+  double* c = w + 2 * bodies;
+  double* cnt = w + 3 * bodies;
   const auto& plans = plan_mask(a, Fn::kActions, year);
   std::vector<double> weight(facts_.actions.size(), 0.0);
   auto lines = facts_.lines_by_year.find(year);
@@ -543,22 +583,7 @@ std::vector<double> Evaluator::completion(const CNode& n, const Batch& batch, in
       c[pf.body] += value;
     }
   }
-  const Csr& scope = facts_.scope(year);
-  std::vector<double> out(batch.bodies.size(), kNull);
-  for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
-    const int b = batch.bodies[i];
-    double sw = 0, swc = 0, sc = 0, sn = 0;
-    for (int k = scope.offsets[b]; k < scope.offsets[b + 1]; ++k) {
-      const int m = scope.items[k];
-      sw += w[m];
-      swc += wc[m];
-      sc += c[m];
-      sn += cnt[m];
-    }
-    if (sn == 0) continue;
-    out[i] = (!a.equal_weight && sw > 0) ? swc / sw : sc / sn;
-  }
-  return out;
+  return own;
 }
 
 std::vector<double> Evaluator::held(const CNode& n, const Batch& batch, int year, bool years) {

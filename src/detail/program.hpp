@@ -122,6 +122,8 @@ class Evaluator {
   std::vector<double> members(const CNode& n, const Batch& batch, int year);
   std::vector<double> categories(const CNode& n, const Batch& batch, int year);
   std::vector<double> completion(const CNode& n, const Batch& batch, int year);
+  std::vector<std::vector<int>> own_categories(const CallArgs& a, int year);
+  std::vector<double> own_completion(const CallArgs& a, int year);
   std::vector<double> held(const CNode& n, const Batch& batch, int year, bool years);
 
   const Facts& facts_;
@@ -130,6 +132,7 @@ class Evaluator {
   std::unordered_map<std::string, std::vector<double>> own_;
   std::unordered_map<std::string, std::vector<char>> masks_;
   std::unordered_map<std::string, std::vector<double>> results_;
+  std::unordered_map<std::string, std::vector<std::vector<int>>> own_sets_;
 };
 
 }  // namespace civicplan::detail
