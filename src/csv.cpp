@@ -87,6 +87,21 @@ namespace detail {
 
 std::vector<std::pair<Statistic, int>> read_statistics_csv_lines(const std::string& text, const std::string& source) {
   std::vector<Issue> issues;
+  if (!detail::valid_utf8(text)) {
+    // Name the first line with malformed bytes.
+    std::size_t start = 0;
+    for (int line = 1; start <= text.size(); ++line) {
+      std::size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      if (!detail::valid_utf8(text.substr(start, end - start))) {
+        issues.push_back({source + ":" + std::to_string(line), "expected UTF-8 text, got malformed bytes"});
+        break;
+      }
+      start = end + 1;
+    }
+    if (issues.empty()) issues.push_back({source, "expected UTF-8 text, got malformed bytes"});
+    throw ValidationError(std::move(issues));
+  }
   auto records = split_csv(text, source, issues);
   std::vector<std::pair<Statistic, int>> out;
   if (records.empty()) {

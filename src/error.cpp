@@ -55,11 +55,21 @@ NotFoundError::NotFoundError(std::string kind, std::string id)
     : Error(ErrorCode::kNotFound, "no " + kind + " \"" + id + "\""), kind_(std::move(kind)), id_(std::move(id)) {}
 
 std::string format_cycle(const std::vector<std::string>& cycle) {
+  // A long cycle is shortened in the middle so messages stay readable; CycleError::cycle()
+  // keeps every member.
+  constexpr std::size_t kHead = 12, kTail = 4;
   std::string out;
-  for (const auto& c : cycle) {
+  auto add = [&out](const std::string& c) {
     if (!out.empty()) out += " -> ";
     out += c;
+  };
+  if (cycle.size() <= kHead + kTail + 1) {
+    for (const auto& c : cycle) add(c);
+    return out;
   }
+  for (std::size_t i = 0; i < kHead; ++i) add(cycle[i]);
+  add("... (" + std::to_string(cycle.size() - kHead - kTail) + " more)");
+  for (std::size_t i = cycle.size() - kTail; i < cycle.size(); ++i) add(cycle[i]);
   return out;
 }
 

@@ -35,6 +35,19 @@ class Parser {
     if (cur_.type == Tok::kEnd) fail(cur_, "empty expression");
     auto root = expr();
     if (cur_.type != Tok::kEnd) fail(cur_, "unexpected " + show(cur_) + " after the end of the expression");
+    // Chains of binary operators ("1 + 1 + ...") build deep trees without deep parsing; the
+    // compiler and evaluator walk trees recursively, so the height is bounded here.
+    std::vector<std::pair<const Node*, int>> stack{{root.get(), 1}};
+    while (!stack.empty()) {
+      const auto [node, height] = stack.back();
+      stack.pop_back();
+      if (height > kMaxExpressionHeight) {
+        fail(node->line, node->column,
+             "expression is more than " + std::to_string(kMaxExpressionHeight) +
+                 " operations deep; split it, e.g. into several indicators");
+      }
+      for (const auto& a : node->args) stack.emplace_back(a.get(), height + 1);
+    }
     return root;
   }
 

@@ -281,6 +281,15 @@ std::int64_t Workspace::Impl::write_plan(const std::optional<std::string>& user,
 
 std::int64_t Workspace::put_plan(const nlohmann::json& input, std::optional<std::int64_t> expected_revision) {
   // Parse first: every structural issue at once, with paths under "plan".
+  if (auto deep = detail::too_deep(input, "plan")) {
+    throw ValidationError(std::vector<Issue>{
+        {*deep, "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"}});
+  }
+  {
+    std::vector<Issue> malformed;
+    detail::check_utf8(input, "plan", malformed);
+    if (!malformed.empty()) throw ValidationError(std::move(malformed));
+  }
   nlohmann::json j = input;
   if (j.is_object()) {
     if (!j.contains("status")) j["status"] = "draft";
@@ -418,6 +427,8 @@ void Workspace::put_user(const User& user) {
   std::vector<Issue> issues;
   if (user.id.empty()) issues.push_back({"user.id", "is required"});
   if (user.name.empty()) issues.push_back({"user.name", "is required"});
+  if (!detail::valid_utf8(user.id)) issues.push_back({"user.id", "expected UTF-8 text, got malformed bytes"});
+  if (!detail::valid_utf8(user.name)) issues.push_back({"user.name", "expected UTF-8 text, got malformed bytes"});
   impl_->apply(delta, origins, std::move(issues), user_);
 }
 

@@ -12,6 +12,7 @@
 #include "civicplan/bundle.hpp"
 #include "civicplan/error.hpp"
 #include "detail/csv.hpp"
+#include "detail/json_reader.hpp"
 #include "detail/workspace_impl.hpp"
 #include "detail/facts.hpp"
 #include "detail/indicators.hpp"
@@ -288,6 +289,10 @@ void Workspace::add_feedback(const Feedback& feedback) {
   std::vector<Issue> issues;
   if (feedback.rating < 1 || feedback.rating > 5) {
     issues.push_back({"feedback.rating", "expected a rating from 1 to 5, got " + std::to_string(feedback.rating)});
+  }
+  if (!detail::valid_utf8(feedback.action)) issues.push_back({"feedback.action", "expected UTF-8 text, got malformed bytes"});
+  if (feedback.comment && !detail::valid_utf8(*feedback.comment)) {
+    issues.push_back({"feedback.comment", "expected UTF-8 text, got malformed bytes"});
   }
   const Date& d = feedback.date;
   if (!Date::valid(d.year, d.month, d.day) || d.year < kMinYear || d.year > kMaxYear) {

@@ -11,6 +11,8 @@
 #include <pybind11/pybind11.h>
 #include <nlohmann/json.hpp>
 
+#include "civicplan/bundle.hpp"
+
 namespace civicplan::python {
 
 namespace py = pybind11;
@@ -73,6 +75,7 @@ struct PathNode {
   const PathNode* parent = nullptr;
   const std::string* key = nullptr;  ///< object member, or
   std::size_t index = 0;             ///< array element when key is null
+  int depth = 1;                     ///< containers above this value, itself included
 };
 
 inline std::string render(const PathNode* node) {
@@ -119,13 +122,33 @@ inline nlohmann::json float_to_json(py::handle obj, const PathNode* path) {
   return d;
 }
 
+/// A str as UTF-8; a str that cannot be (lone surrogates) raises ValueError naming `path`.
+inline std::string utf8_of(py::handle obj, const PathNode* path) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(obj.ptr(), &size);
+  if (data == nullptr) {
+    PyErr_Clear();
+    throw py::value_error("text at " + render(path) +
+                          " cannot be encoded as UTF-8 (it holds lone surrogates): " +
+                          py::repr(obj).cast<std::string>());
+  }
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
 inline nlohmann::json convert(py::handle obj, const PathNode* path) {
   PyObject* p = obj.ptr();
   if (obj.is_none()) return nullptr;
   if (PyBool_Check(p)) return p == Py_True;
   if (PyLong_Check(p)) return integer_to_json(obj, path);
   if (PyFloat_Check(p)) return float_to_json(obj, path);
-  if (PyUnicode_Check(p)) return obj.cast<std::string>();
+  if (PyUnicode_Check(p)) return utf8_of(obj, path);
+  if ((PyDict_Check(p) || PyList_Check(p) || PyTuple_Check(p)) && path != nullptr &&
+      path->depth >= kMaxJsonDepth) {
+    // Also what stops a list that contains itself.
+    throw py::value_error("nesting deeper than " + std::to_string(kMaxJsonDepth) +
+                          " levels at " + render(path));
+  }
+  const int depth = path == nullptr ? 1 : path->depth + 1;
   if (PyDict_Check(p)) {
     nlohmann::json out = nlohmann::json::object();
     for (auto item : py::reinterpret_borrow<py::dict>(obj)) {
@@ -133,8 +156,8 @@ inline nlohmann::json convert(py::handle obj, const PathNode* path) {
         throw py::type_error("JSON object keys must be str, got " + type_name(item.first) + " " +
                              py::repr(item.first).cast<std::string>() + " at " + render(path));
       }
-      const auto key = item.first.cast<std::string>();
-      const PathNode child{path, &key, 0};
+      const auto key = utf8_of(item.first, path);
+      const PathNode child{path, &key, 0, depth};
       out[key] = convert(item.second, &child);
     }
     return out;
@@ -144,7 +167,7 @@ inline nlohmann::json convert(py::handle obj, const PathNode* path) {
     const auto seq = py::reinterpret_borrow<py::sequence>(obj);
     const auto n = seq.size();
     for (std::size_t i = 0; i < n; ++i) {
-      const PathNode child{path, nullptr, i};
+      const PathNode child{path, nullptr, i, depth};
       out.push_back(convert(seq[i], &child));
     }
     return out;

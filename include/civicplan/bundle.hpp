@@ -16,7 +16,12 @@ namespace civicplan {
 inline constexpr const char* kBundleFormat = "civicplan-bundle";
 inline constexpr int kBundleVersion = 1;
 
-/// Parses JSON text; throws ParseError with line and column on malformed input.
+/// The deepest nesting of arrays and objects accepted in a bundle, a plan or a JSON text (a
+/// bundle itself needs 6 levels; `attributes` may use the rest).
+inline constexpr int kMaxJsonDepth = 64;
+
+/// Parses JSON text; throws ParseError with line and column on malformed input, on nesting
+/// deeper than kMaxJsonDepth and on an object with the same key twice.
 CIVICPLAN_API nlohmann::json parse_json(const std::string& text, const std::string& source = "<input>");
 /// Reads and parses a JSON file; throws NotFoundError / ParseError.
 CIVICPLAN_API nlohmann::json read_json_file(const std::string& path);

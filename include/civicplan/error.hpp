@@ -111,7 +111,8 @@ class CIVICPLAN_API StorageError : public Error {
   explicit StorageError(const std::string& message) : Error(ErrorCode::kStorage, message) {}
 };
 
-/// Joins a cycle as "a -> b -> c -> a".
+/// Joins a cycle as "a -> b -> c -> a"; a cycle of more than 17 members is shortened in the
+/// middle ("... (N more)").
 CIVICPLAN_API std::string format_cycle(const std::vector<std::string>& cycle);
 
 }  // namespace civicplan

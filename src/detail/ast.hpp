@@ -54,6 +54,7 @@ std::string caret_message(const std::string& text, int line, int column, const s
 /// Limits that keep every expression bounded in depth and size.
 inline constexpr int kMaxExpressionDepth = 200;
 inline constexpr int kMaxExpressionNodes = 20000;
+inline constexpr int kMaxExpressionHeight = 1000;  // operations nested in the tree, e.g. a + b + c
 inline constexpr std::size_t kMaxExpressionLength = 1 << 20;
 
 }  // namespace civicplan::detail

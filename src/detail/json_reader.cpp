@@ -2,6 +2,8 @@
 // Field readers that collect issues with JSON paths.
 #include "detail/json_reader.hpp"
 
+#include "civicplan/bundle.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -282,6 +284,121 @@ std::vector<std::string> Reader::strings(const json& obj, const char* key, const
     out.push_back(v.get<std::string>());
   }
   return out;
+}
+
+namespace {
+/// True when `v` holds an array or object nested `levels` or more levels below it.
+bool nests(const json& v, int levels) {
+  if (!v.is_structured()) return false;
+  if (levels <= 0) return true;
+  for (const auto& e : v) {
+    if (nests(e, levels - 1)) return true;
+  }
+  return false;
+}
+}  // namespace
+
+std::optional<std::string> too_deep(const json& v, const std::string& path) {
+  if (!nests(v, kMaxJsonDepth)) return std::nullopt;
+  // Rare: walk down the offending branch only, building its path.
+  std::string where = path;
+  const json* at = &v;
+  for (int remaining = kMaxJsonDepth; remaining > 0; --remaining) {
+    if (at->is_object()) {
+      for (const auto& kv : at->items()) {
+        if (nests(kv.value(), remaining - 1)) {
+          where = child(where, kv.key());
+          at = &kv.value();
+          break;
+        }
+      }
+    } else {
+      std::size_t i = 0;
+      for (const auto& e : *at) {
+        if (nests(e, remaining - 1)) {
+          where = item(where, i);
+          at = &e;
+          break;
+        }
+        ++i;
+      }
+    }
+  }
+  return where.empty() ? std::string("the top level") : where;
+}
+
+bool valid_utf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int extra = 0;
+    unsigned min = 0;
+    unsigned cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1, min = 0x80, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, min = 0x800, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, min = 0x10000, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + static_cast<std::size_t>(extra) >= n) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char cc = p[i + static_cast<std::size_t>(k)];
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += static_cast<std::size_t>(extra) + 1;
+  }
+  return true;
+}
+
+namespace {
+bool all_utf8(const json& v) {
+  if (v.is_string()) return valid_utf8(v.get_ref<const std::string&>());
+  if (v.is_object()) {
+    for (const auto& kv : v.items()) {
+      if (!valid_utf8(kv.key()) || !all_utf8(kv.value())) return false;
+    }
+  } else if (v.is_array()) {
+    for (const auto& e : v) {
+      if (!all_utf8(e)) return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+void check_utf8(const json& v, const std::string& path, std::vector<Issue>& issues) {
+  // The common case, every string fine, costs one walk without building paths.
+  if (all_utf8(v)) return;
+  constexpr std::size_t kMaxReported = 20;
+  if (issues.size() >= kMaxReported) return;
+  if (v.is_string()) {
+    if (!valid_utf8(v.get_ref<const std::string&>())) {
+      issues.push_back({path.empty() ? "the top level" : path, "expected UTF-8 text, got malformed bytes"});
+    }
+  } else if (v.is_object()) {
+    for (const auto& kv : v.items()) {
+      if (!valid_utf8(kv.key())) {
+        issues.push_back({path.empty() ? "the top level" : path,
+                          "expected UTF-8 keys, got a key with malformed bytes"});
+        continue;
+      }
+      check_utf8(kv.value(), child(path, kv.key()), issues);
+    }
+  } else if (v.is_array()) {
+    std::size_t i = 0;
+    for (const auto& e : v) check_utf8(e, item(path, i++), issues);
+  }
 }
 
 }  // namespace civicplan::detail

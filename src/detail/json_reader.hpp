@@ -33,6 +33,18 @@ std::string item(const std::string& path, std::size_t i);
 /// Money as a JSON number of euros: integral amounts as integers.
 json money_to_json(Money m);
 
+/// The path of the first array or object nested deeper than kMaxJsonDepth in `v` (whose own
+/// path is `path`), or nullopt. Its recursion stops at that depth, so any value is safe.
+std::optional<std::string> too_deep(const json& v, const std::string& path);
+
+/// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+/// U+10FFFF).
+bool valid_utf8(const std::string& s);
+
+/// Reports every string and object key of `v` that is not well-formed UTF-8 (JSON text is
+/// checked by the parser; this is for values built in C++). `v` must not be too_deep.
+void check_utf8(const json& v, const std::string& path, std::vector<Issue>& issues);
+
 /// Collects issues while reading; never throws for bad input.
 class Reader {
  public:

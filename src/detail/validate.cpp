@@ -477,6 +477,18 @@ Model parse_bundle(const json& bundle, Reader& r, Origins& origins) {
     r.error("", "expected a bundle object {\"format\": \"civicplan-bundle\", ...}, got " + describe(bundle));
     return m;
   }
+  if (auto deep = too_deep(bundle, "")) {
+    r.error(*deep, "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return m;
+  }
+  {
+    std::vector<Issue> malformed;
+    check_utf8(bundle, "", malformed);
+    if (!malformed.empty()) {
+      for (auto& issue : malformed) r.error(issue.path, issue.message);
+      return m;
+    }
+  }
   for (const auto& kv : bundle.items()) {
     bool known = false;
     for (const char* a : allowed) known = known || kv.key() == a;

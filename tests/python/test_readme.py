@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # The Python example of README.md runs as written, from a directory laid out like a clone.
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
+import civicplan
 from conftest import REPO
 
 
@@ -14,8 +17,12 @@ def test_readme_python_example_runs(tmp_path):
     (tmp_path / "examples").symlink_to(REPO / "examples")
     script = tmp_path / "readme_example.py"
     script.write_text(blocks[0], encoding="utf-8")
+    # The subprocess imports the civicplan under test, wherever it was imported from here.
+    env = dict(os.environ)
+    package_root = str(Path(civicplan.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=300)
+                            text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr
     assert "fam_spend_per_inhabitant" in result.stdout
     assert "pf-022104-2022/az06" in result.stdout
