@@ -495,8 +495,9 @@ class MemoryStore final : public Store {
   void commit() override {
     for (auto& [r, data] : pending_revisions_) {
       auto& list = revisions_[r.plan];
+      const auto revision = r.revision;  // structured bindings cannot be captured in C++17
       list.erase(std::remove_if(list.begin(), list.end(),
-                                [&](const std::pair<PlanRevision, std::string>& x) { return x.first.revision == r.revision; }),
+                                [&](const std::pair<PlanRevision, std::string>& x) { return x.first.revision == revision; }),
                  list.end());
       list.emplace_back(r, data);
       std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first.revision < y.first.revision; });
