@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -35,13 +36,21 @@ std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace,
 /// The lock of a handle made by make_workspace_handle, to share with its views.
 std::shared_ptr<std::mutex> shared_workspace_lock(const Workspace& workspace);
 
+/// Throws StorageError when the handle was closed (Workspace.close()).
+void check_open(const Workspace& workspace);
+
+/// Marks a handle closed; later calls through with_workspace raise StorageError.
+void mark_closed(const Workspace& workspace);
+
 /// Runs `f` on `workspace` with the GIL released and the workspace's lock held, and returns
-/// its result by value. `f` must not touch Python objects.
+/// its result by value. `f` must not touch Python objects. Raises StorageError on a closed
+/// handle.
 template <class F>
 auto with_workspace(const Workspace& workspace, F&& f) -> std::decay_t<std::invoke_result_t<F>> {
   std::mutex& lock = workspace_lock(workspace);
   py::gil_scoped_release release;
   std::lock_guard<std::mutex> guard(lock);
+  check_open(workspace);
   return std::forward<F>(f)();
 }
 

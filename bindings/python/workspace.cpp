@@ -24,6 +24,7 @@ namespace {
 struct LockTable {
   std::mutex mutex;
   std::unordered_map<const Workspace*, std::shared_ptr<std::mutex>> locks;
+  std::unordered_set<const Workspace*> closed;  // handles closed with Workspace.close()
 };
 
 LockTable& lock_table() {
@@ -45,6 +46,18 @@ std::shared_ptr<std::mutex> shared_workspace_lock(const Workspace& workspace) {
 
 std::mutex& workspace_lock(const Workspace& workspace) { return *shared_workspace_lock(workspace); }
 
+void check_open(const Workspace& workspace) {
+  auto& table = lock_table();
+  std::lock_guard<std::mutex> guard(table.mutex);
+  if (table.closed.count(&workspace)) throw StorageError("the workspace is closed");
+}
+
+void mark_closed(const Workspace& workspace) {
+  auto& table = lock_table();
+  std::lock_guard<std::mutex> guard(table.mutex);
+  table.closed.insert(&workspace);
+}
+
 std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace,
                                                  std::shared_ptr<std::mutex> lock) {
   if (!lock) lock = std::make_shared<std::mutex>();
@@ -59,6 +72,7 @@ std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace,
       auto& table = lock_table();
       std::lock_guard<std::mutex> guard(table.mutex);
       table.locks.erase(handle);
+      table.closed.erase(handle);
     }
     delete handle;
   });
@@ -321,8 +335,46 @@ void bind_workspace(py::module_& m) {
           py::arg("path"),
           "Open the SQLite workspace at ``path`` (str or os.PathLike), creating it if absent. "
           "Raises StorageError.")
-      .def_property_readonly("path", &Workspace::path,
-                             "The file backing the workspace, or None in memory.")
+      .def_property_readonly(
+          "path", [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.path(); }); },
+          "The file backing the workspace, or None in memory.")
+      .def(
+          "close",
+          [](Workspace& ws) {
+            {
+              std::mutex& lock = workspace_lock(ws);
+              py::gil_scoped_release release;
+              std::lock_guard<std::mutex> guard(lock);
+              // Drop this handle's share of the state (and of the SQLite connection, once no
+              // user view shares it), then refuse every later call.
+              ws = Workspace();
+              mark_closed(ws);
+            }
+          },
+          "Release the workspace: the SQLite connection closes once no user view of it is "
+          "left. Any later call on this object raises StorageError, and so do queries that go "
+          "through it (Body.parents_in, ...); plain objects read from it (plans, tables, "
+          "search indexes) stay usable. Closing twice is allowed.")
+      .def_property_readonly(
+          "closed",
+          [](const Workspace& ws) {
+            try {
+              check_open(ws);
+              return false;
+            } catch (const StorageError&) {
+              return true;
+            }
+          },
+          "True after close().")
+      .def("__enter__", [](const py::object& self) { return self; },
+           "The workspace itself, for ``with Workspace.open(path) as ws:``.")
+      .def(
+          "__exit__",
+          [](const py::object& self, const py::args&) {
+            self.attr("close")();
+            return false;
+          },
+          "close() at the end of a ``with`` block.")
       .def(
           "import_bundle",
           [](Workspace& ws, const py::object& bundle) {

@@ -41,6 +41,31 @@ def test_a_user_view_outlives_the_workspace_it_came_from(tmp_path):
     assert sorted(view.bodies.keys()) == ["P", "R"]
 
 
+def test_use_after_close_raises(tmp_path):
+    path = tmp_path / "w.db"
+    with cp.Workspace.open(path) as ws:
+        ws.import_bundle(example_path("family"))
+        body = ws.body("022104")
+        plan = ws.plan("pf-022104-2022")
+        table = ws.compute_indicators("fam_actions_per_1000", years=2022)
+        index = ws.practices
+        plans = ws.plans
+        assert not ws.closed
+    assert ws.closed
+    for call in (lambda: ws.plans.keys(), lambda: ws.import_bundle(example_path("zone")),
+                 lambda: ws.compute_indicators(), lambda: ws.path, lambda: len(plans),
+                 lambda: body.parents_in(2022), lambda: ws.as_user("nobody"),
+                 lambda: ws.practices, lambda: ws.add_feedback("pf-022104-2022/az06", 5, "2022-05-01")):
+        with pytest.raises(cp.StorageError, match="closed"):
+            call()
+    ws.close()  # closing twice is fine
+    # What was read before stays usable, and the file was released intact.
+    assert plan.actions and len(table.to_pandas()) > 0 and index.search("famiglie", limit=1)
+    again = cp.Workspace.open(path)
+    assert "pf-022104-2022" in again.plans
+    assert again.feedback == cp.Workspace.open(path).feedback
+
+
 def test_self_referencing_and_deep_values_are_refused():
     ws = cp.Workspace()
     loop = []
