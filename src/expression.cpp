@@ -415,10 +415,13 @@ std::string caret_message(const std::string& text, int line, int column, const s
   if (src.size() > 200) {
     // Keep the neighbourhood of the column on very long lines.
     std::size_t from = column > 80 ? static_cast<std::size_t>(column - 80) : 0;
+    from = std::min(from, src.size());
     src = src.substr(from, 160);
     column -= static_cast<int>(from);
   }
-  std::string caret(static_cast<std::size_t>(std::max(0, column - 1)), ' ');
+  // A column past the shown text (a token spanning lines) puts the caret just after it.
+  column = std::max(1, std::min(column, static_cast<int>(src.size()) + 1));
+  std::string caret(static_cast<std::size_t>(column - 1), ' ');
   return message + "\n  " + src + "\n  " + caret + "^";
 }
 
