@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Resolving names, functions and arguments of parsed expressions.
+#include <cmath>
 #include <algorithm>
 
 #include "civicplan/expression.hpp"
@@ -271,7 +272,9 @@ class Compiler {
       if (spec->params[k].type == ArgType::kInt) {
         const bool negative = arg.kind == NodeKind::kNeg && arg.args[0]->kind == NodeKind::kNumber;
         const Node& num = negative ? *arg.args[0] : arg;
-        if (num.kind != NodeKind::kNumber || num.number != static_cast<int>(num.number) || num.number > 15) {
+        // Range first: casting a double beyond int's range is undefined.
+        if (num.kind != NodeKind::kNumber || !(num.number >= 0 && num.number <= 15) ||
+            num.number != std::floor(num.number)) {
           fail(arg, "argument '" + param + "' of " + n.text + "() must be a whole number");
         }
         const int v = static_cast<int>(negative ? -num.number : num.number);
