@@ -7,10 +7,9 @@
 #include <cstdio>
 #include <sstream>
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/depth_first_search.hpp>
 
 #include "civicplan/indicator.hpp"
+#include "detail/dependency_graph.hpp"
 #include "detail/rulesets.hpp"
 
 namespace civicplan {
@@ -149,25 +148,6 @@ namespace {
 const std::vector<std::string> kKinds = {"municipality", "union",  "district",    "province",
                                          "region",       "agency", "organization"};
 
-using DepGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-struct CycleFound {
-  std::vector<std::size_t> members;
-};
-struct CycleVisitor : boost::default_dfs_visitor {
-  std::vector<std::size_t>* parent;
-  explicit CycleVisitor(std::vector<std::size_t>* p) : parent(p) {}
-  void tree_edge(boost::graph_traits<DepGraph>::edge_descriptor e, const DepGraph& g) const {
-    (*parent)[boost::target(e, g)] = boost::source(e, g);
-  }
-  void back_edge(boost::graph_traits<DepGraph>::edge_descriptor e, const DepGraph& g) const {
-    std::size_t u = boost::source(e, g), v = boost::target(e, g);
-    std::vector<std::size_t> path{u};
-    while (path.back() != v) path.push_back((*parent)[path.back()]);
-    std::reverse(path.begin(), path.end());
-    path.push_back(v);
-    throw CycleFound{path};
-  }
-};
 
 bool is_comparison(NodeKind k) {
   return k == NodeKind::kEq || k == NodeKind::kNe || k == NodeKind::kLt || k == NodeKind::kLe ||
@@ -411,30 +391,18 @@ std::shared_ptr<const RulesetSet> RulesetSet::build(const Model& m, const Origin
   }
   // certified() references between schemes must form no cycle.
   std::vector<std::string> ids;
-  std::map<std::string, std::size_t> index;
-  for (const auto& [id, cr] : set->rulesets_) {
-    index.emplace(id, ids.size());
-    ids.push_back(id);
-  }
-  DepGraph g(ids.size());
+  for (const auto& [id, cr] : set->rulesets_) ids.push_back(id);
+  detail::DependencyGraph graph(ids);
   for (const auto& [id, cr] : set->rulesets_) {
     std::set<std::string> indicators, schemes;
     for (const auto& v : cr.versions) {
       for (const auto& rule : v.rules) collect_references(rule.expr, indicators, schemes);
       if (v.min_points) collect_references(*v.min_points, indicators, schemes);
     }
-    for (const auto& s : schemes) {
-      auto it = index.find(s);
-      if (it != index.end()) boost::add_edge(index[id], it->second, g);
-    }
+    for (const auto& s : schemes) graph.add(id, s);
   }
-  std::vector<std::size_t> parent(ids.size());
-  try {
-    boost::depth_first_search(g, boost::visitor(CycleVisitor(&parent)));
-  } catch (const CycleFound& found) {
-    std::vector<std::string> names;
-    for (auto v : found.members) names.push_back(ids[v]);
-    issues.push_back({origins.of("rulesets", names.front()), "ruleset cycle: " + format_cycle(names)});
+  if (auto names = graph.cycle()) {
+    issues.push_back({origins.of("rulesets", names->front()), "ruleset cycle: " + format_cycle(*names)});
     set->rulesets_.clear();
   }
   return set;

@@ -7,9 +7,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/depth_first_search.hpp>
 
+#include "detail/dependency_graph.hpp"
 #include "detail/indicators.hpp"
 
 namespace civicplan {
@@ -151,26 +150,6 @@ const std::vector<std::string> kLevelNames = {"municipality", "union",  "distric
                                               "region",       "agency", "organization"};
 const std::vector<std::string> kTargetOps = {"<", "<=", ">", ">=", "==", "!="};
 
-// Indicator references as a Boost graph; a back edge of the depth-first search closes a cycle.
-using DepGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-struct CycleFound {
-  std::vector<std::size_t> members;
-};
-struct CycleVisitor : boost::default_dfs_visitor {
-  std::vector<std::size_t>* parent;
-  explicit CycleVisitor(std::vector<std::size_t>* p) : parent(p) {}
-  void tree_edge(boost::graph_traits<DepGraph>::edge_descriptor e, const DepGraph& g) const {
-    (*parent)[boost::target(e, g)] = boost::source(e, g);
-  }
-  void back_edge(boost::graph_traits<DepGraph>::edge_descriptor e, const DepGraph& g) const {
-    std::size_t u = boost::source(e, g), v = boost::target(e, g);
-    std::vector<std::size_t> path{u};
-    while (path.back() != v) path.push_back((*parent)[path.back()]);
-    std::reverse(path.begin(), path.end());
-    path.push_back(v);
-    throw CycleFound{path};
-  }
-};
 }  // namespace
 
 std::optional<Indicator> parse_indicator(const json& v, const std::string& path, Reader& r) {
@@ -267,28 +246,17 @@ std::shared_ptr<const IndicatorSet> IndicatorSet::build(const Model& m, const Or
     if (ok) set->indicators_.emplace(id, std::move(ci));
   }
   // indicator() references must form no cycle.
+  // Indicator references must form no cycle.
   std::vector<std::string> ids;
-  std::map<std::string, std::size_t> index;
-  for (const auto& [id, ci] : set->indicators_) {
-    index.emplace(id, ids.size());
-    ids.push_back(id);
-  }
-  DepGraph g(ids.size());
+  for (const auto& [id, ci] : set->indicators_) ids.push_back(id);
+  detail::DependencyGraph graph(ids);
   for (const auto& [id, ci] : set->indicators_) {
     std::set<std::string> refs, schemes;
     for (const auto& f : ci.formulas) collect_references(f, refs, schemes);
-    for (const auto& ref : refs) {
-      auto it = index.find(ref);
-      if (it != index.end()) boost::add_edge(index[id], it->second, g);
-    }
+    for (const auto& ref : refs) graph.add(id, ref);
   }
-  std::vector<std::size_t> parent(ids.size());
-  try {
-    boost::depth_first_search(g, boost::visitor(CycleVisitor(&parent)));
-  } catch (const CycleFound& found) {
-    std::vector<std::string> names;
-    for (auto v : found.members) names.push_back(ids[v]);
-    issues.push_back({origins.of("indicators", names.front()), "indicator cycle: " + format_cycle(names)});
+  if (auto names = graph.cycle()) {
+    issues.push_back({origins.of("indicators", names->front()), "indicator cycle: " + format_cycle(*names)});
   }
   return set;
 }

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Type stubs for the compiled civicplan module.
+# Type declarations of the compiled civicplan module, for type checkers and editors.
 import datetime
 import os
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, TypeVar, Union, overload
