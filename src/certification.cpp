@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <stdexcept>
+#include <tuple>
 
 
 #include "civicplan/indicator.hpp"
@@ -86,9 +88,73 @@ nlohmann::json CertificationReport::to_json() const {
   return j;
 }
 
+std::string RuleColumn::message(std::size_t i) const {
+  const Outcome o = outcomes.at(i);
+  if (o == Outcome::kMissingData) {
+    auto it = missing_.find(i);
+    return it == missing_.end() ? "data missing" : it->second;
+  }
+  switch (form_) {
+    case Form::kScore:
+      return number(values[i]) + " points";
+    case Form::kCondition:
+      return o == Outcome::kPass ? "condition met" : "condition not met";
+    case Form::kComparison: {
+      const std::string v = number(values[i]);
+      std::string found = noun_.empty() ? v : noun_first_ ? noun_ + " " + v : v + " " + noun_;
+      return found + before_ + number(thresholds[i]) + after_;
+    }
+  }
+  return "";
+}
+
+RuleResult RuleColumn::result(std::size_t i) const {
+  RuleResult r;
+  r.id = id;
+  r.label = label;
+  r.outcome = outcomes.at(i);
+  r.mandatory = mandatory;
+  if (!std::isnan(values[i])) r.value = values[i];
+  if (!std::isnan(thresholds[i])) r.threshold = thresholds[i];
+  r.points = points[i];
+  r.message = message(i);
+  return r;
+}
+
+CertificationReport CertificationTable::report(std::size_t i) const {
+  if (i >= size()) {
+    throw std::out_of_range("report " + std::to_string(i) + " of a table of " + std::to_string(size()) + " bodies");
+  }
+  CertificationReport r;
+  r.body = bodies[i];
+  r.scheme = scheme;
+  r.year = year;
+  r.version = version;
+  r.preview = preview;
+  r.passed = passed[i] != 0;
+  r.points = points[i];
+  if (!std::isnan(min_points[i])) {
+    r.min_points = min_points[i];
+    r.points_needed = std::max(0.0, min_points[i] - points[i]);
+  }
+  r.rules.reserve(rules.size());
+  for (const auto& column : rules) {
+    r.rules.push_back(column.result(i));
+    if (column.mandatory && column.outcomes[i] != Outcome::kPass) r.missing_mandatory.push_back(column.id);
+  }
+  return r;
+}
+
+std::vector<CertificationReport> CertificationTable::reports() const {
+  std::vector<CertificationReport> out;
+  out.reserve(size());
+  for (std::size_t i = 0; i < size(); ++i) out.push_back(report(i));
+  return out;
+}
+
 nlohmann::json CertificationTable::to_json() const {
   auto arr = nlohmann::json::array();
-  for (const auto& r : reports) arr.push_back(r.to_json());
+  for (std::size_t i = 0; i < size(); ++i) arr.push_back(report(i).to_json());
   return {{"scheme", scheme}, {"year", year}, {"version", version}, {"preview", preview}, {"reports", arr}};
 }
 
@@ -97,15 +163,10 @@ std::string CertificationTable::to_csv() const {
   out << "body,passed,points,min_points";
   for (const auto& id : rule_ids) out << "," << id;
   out << "\n";
-  for (const auto& r : reports) {
-    out << r.body << "," << (r.passed ? "true" : "false") << "," << format_value(r.points, -1) << ","
-        << (r.min_points ? format_value(*r.min_points, -1) : "");
-    for (const auto& id : rule_ids) {
-      out << ",";
-      for (const auto& rr : r.rules) {
-        if (rr.id == id) out << to_string(rr.outcome);
-      }
-    }
+  for (std::size_t i = 0; i < size(); ++i) {
+    out << bodies[i] << "," << (passed[i] ? "true" : "false") << "," << format_value(points[i], -1) << ","
+        << (std::isnan(min_points[i]) ? "" : format_value(min_points[i], -1));
+    for (const auto& column : rules) out << "," << to_string(column.outcomes[i]);
     out << "\n";
   }
   return out.str();
@@ -185,20 +246,16 @@ std::string noun(const CNode& n) {
   }
 }
 
-std::string comparison_message(NodeKind k, const CNode& left, double value, double threshold) {
-  const std::string what = noun(left);
-  const bool name_first = left.kind == NodeKind::kName || (left.kind == NodeKind::kLag);
-  std::string found = name_first ? (what.empty() ? number(value) : what + " " + number(value))
-                                 : (what.empty() ? number(value) : number(value) + " " + what);
-  const std::string t = number(threshold);
+// The wording around the threshold of a failed or passed comparison: ", 8 required".
+std::pair<std::string, std::string> comparison_wording(NodeKind k) {
   switch (k) {
-    case NodeKind::kGe: return found + ", " + t + " required";
-    case NodeKind::kGt: return found + ", more than " + t + " required";
-    case NodeKind::kLe: return found + ", at most " + t + " allowed";
-    case NodeKind::kLt: return found + ", less than " + t + " required";
-    case NodeKind::kEq: return found + ", exactly " + t + " required";
-    case NodeKind::kNe: return found + ", anything but " + t + " required";
-    default: return found;
+    case NodeKind::kGe: return {", ", " required"};
+    case NodeKind::kGt: return {", more than ", " required"};
+    case NodeKind::kLe: return {", at most ", " allowed"};
+    case NodeKind::kLt: return {", less than ", " required"};
+    case NodeKind::kEq: return {", exactly ", " required"};
+    case NodeKind::kNe: return {", anything but ", " required"};
+    default: return {"", ""};
   }
 }
 
@@ -413,8 +470,8 @@ const CompiledRuleset* RulesetSet::find(const std::string& id) const {
   return it == rulesets_.end() ? nullptr : &it->second;
 }
 
-std::vector<CertificationReport> RulesetSet::evaluate(Evaluator& ev, const std::string& scheme, const Batch& batch,
-                                                      int year, bool preview) const {
+CertificationTable RulesetSet::evaluate(Evaluator& ev, const std::string& scheme, const Batch& batch, int year,
+                                          bool preview) const {
   const CompiledRuleset* rs = find(scheme);
   if (!rs) throw NotFoundError("ruleset", scheme);
   const CompiledVersion* version = rs->version_for(year);
@@ -425,92 +482,95 @@ std::vector<CertificationReport> RulesetSet::evaluate(Evaluator& ev, const std::
                                                                       std::to_string(rs->versions.front().def.from) + ")"));
   }
   const std::size_t n = batch.bodies.size();
-  std::vector<CertificationReport> reports(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    auto& rep = reports[i];
-    rep.body = ev.facts().body_ids[batch.bodies[i]];
-    rep.scheme = scheme;
-    rep.year = year;
-    rep.version = version->def.from;
-    rep.preview = preview;
-  }
+  CertificationTable table;
+  table.scheme = scheme;
+  table.year = year;
+  table.version = version->def.from;
+  table.preview = preview;
+  table.bodies.reserve(n);
+  for (int b : batch.bodies) table.bodies.push_back(ev.facts().body_ids[b]);
+  table.points.assign(n, 0.0);
+  for (const auto& rule : version->rules) ev.expect(rule.expr);
+  std::vector<std::uint8_t> mandatory_ok(n, 1);
   for (const auto& rule : version->rules) {
     const CNode& e = rule.expr;
     const bool comparison = rule.def.check && e.kind != NodeKind::kCall && is_comparison(e.kind);
-    std::vector<double> left, right, whole;
-    if (comparison) {
-      left = ev.eval(e.args[0], batch, year);
-      right = ev.eval(e.args[1], batch, year);
-    } else {
-      whole = ev.eval(e, batch, year);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      RuleResult rr;
-      rr.id = rule.def.id;
-      rr.label = rule.def.label;
-      rr.mandatory = rule.def.mandatory;
-      if (rule.def.score) {
-        if (is_null(whole[i])) {
-          rr.outcome = Outcome::kMissingData;
-          rr.message = missing_message(ev, e, batch.bodies[i], year);
+    RuleColumn column;
+    column.id = rule.def.id;
+    column.label = rule.def.label;
+    column.mandatory = rule.def.mandatory;
+    column.outcomes.assign(n, Outcome::kFail);
+    column.thresholds.assign(n, kNull);
+    column.points.assign(n, 0.0);
+    auto missing = [&](std::size_t i) {
+      column.outcomes[i] = Outcome::kMissingData;
+      column.missing_[i] = missing_message(ev, e, batch.bodies[i], year);
+    };
+    if (rule.def.score) {
+      column.form_ = RuleColumn::Form::kScore;
+      column.values = ev.eval(e, batch, year);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (is_null(column.values[i])) {
+          missing(i);
         } else {
-          rr.outcome = Outcome::kPass;
-          rr.value = whole[i];
-          rr.points = whole[i];
-          rr.message = number(whole[i]) + " points";
-        }
-      } else if (comparison) {
-        if (!is_null(left[i])) rr.value = left[i];
-        if (!is_null(right[i])) rr.threshold = right[i];
-        if (is_null(left[i]) || is_null(right[i])) {
-          rr.outcome = Outcome::kMissingData;
-          rr.message = missing_message(ev, e, batch.bodies[i], year);
-        } else {
-          const bool ok = compare(e.kind, left[i], right[i]);
-          rr.outcome = ok ? Outcome::kPass : Outcome::kFail;
-          rr.points = ok ? rule.def.points : 0;
-          rr.message = comparison_message(e.kind, e.args[0], left[i], right[i]);
-        }
-      } else {
-        if (is_null(whole[i])) {
-          rr.outcome = Outcome::kMissingData;
-          rr.message = missing_message(ev, e, batch.bodies[i], year);
-        } else {
-          const bool ok = whole[i] != 0;
-          rr.value = whole[i];
-          rr.outcome = ok ? Outcome::kPass : Outcome::kFail;
-          rr.points = ok ? rule.def.points : 0;
-          rr.message = ok ? "condition met" : "condition not met";
+          column.outcomes[i] = Outcome::kPass;
+          column.points[i] = column.values[i];
         }
       }
-      reports[i].points += rr.points;
-      reports[i].rules.push_back(std::move(rr));
+    } else if (comparison) {
+      column.form_ = RuleColumn::Form::kComparison;
+      const CNode& left = e.args[0];
+      column.noun_ = noun(left);
+      column.noun_first_ = left.kind == NodeKind::kName || left.kind == NodeKind::kLag;
+      std::tie(column.before_, column.after_) = comparison_wording(e.kind);
+      column.values = ev.eval(left, batch, year);
+      column.thresholds = ev.eval(e.args[1], batch, year);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (is_null(column.values[i]) || is_null(column.thresholds[i])) {
+          missing(i);
+        } else {
+          const bool ok = compare(e.kind, column.values[i], column.thresholds[i]);
+          column.outcomes[i] = ok ? Outcome::kPass : Outcome::kFail;
+          column.points[i] = ok ? rule.def.points : 0;
+        }
+      }
+    } else {
+      column.form_ = RuleColumn::Form::kCondition;
+      column.values = ev.eval(e, batch, year);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (is_null(column.values[i])) {
+          missing(i);
+        } else {
+          const bool ok = column.values[i] != 0;
+          column.outcomes[i] = ok ? Outcome::kPass : Outcome::kFail;
+          column.points[i] = ok ? rule.def.points : 0;
+        }
+      }
     }
+    for (std::size_t i = 0; i < n; ++i) {
+      table.points[i] += column.points[i];
+      if (column.mandatory && column.outcomes[i] != Outcome::kPass) mandatory_ok[i] = 0;
+    }
+    table.rule_ids.push_back(column.id);
+    table.rules.push_back(std::move(column));
   }
+  table.min_points.assign(n, kNull);
+  table.passed.assign(n, 0);
   std::vector<double> min_points;
   if (version->min_points) min_points = ev.eval(*version->min_points, batch, year);
   for (std::size_t i = 0; i < n; ++i) {
-    auto& rep = reports[i];
-    bool mandatory_ok = true;
-    for (const auto& rr : rep.rules) {
-      if (rr.mandatory && rr.outcome != Outcome::kPass) {
-        mandatory_ok = false;
-        rep.missing_mandatory.push_back(rr.id);
-      }
-    }
     bool points_ok = true;
     if (version->min_points) {
       if (is_null(min_points[i])) {
         points_ok = false;
       } else {
-        rep.min_points = min_points[i];
-        rep.points_needed = std::max(0.0, min_points[i] - rep.points);
-        points_ok = rep.points >= min_points[i];
+        table.min_points[i] = min_points[i];
+        points_ok = table.points[i] >= min_points[i];
       }
     }
-    rep.passed = mandatory_ok && points_ok;
+    table.passed[i] = mandatory_ok[i] && points_ok ? 1 : 0;
   }
-  return reports;
+  return table;
 }
 
 EvalOptions certification_options(const RulesetSet& rulesets, const IndicatorSet& indicators, bool preview,
@@ -522,10 +582,10 @@ EvalOptions certification_options(const RulesetSet& rulesets, const IndicatorSet
     std::vector<double> out(batch.bodies.size(), kNull);
     const CompiledRuleset* rs = rulesets.find(scheme);
     if (!rs || !rs->version_for(year) || !*self) return out;
-    const auto reports = rulesets.evaluate(**self, scheme, batch, year, preview);
-    for (std::size_t i = 0; i < reports.size(); ++i) {
+    const auto table = rulesets.evaluate(**self, scheme, batch, year, preview);
+    for (std::size_t i = 0; i < table.size(); ++i) {
       const BodyKind kind = (*self)->facts().body_kind[batch.bodies[i]];
-      out[i] = rs->def.applies(kind) ? (reports[i].passed ? 1.0 : 0.0) : 0.0;
+      out[i] = rs->def.applies(kind) ? (table.passed[i] ? 1.0 : 0.0) : 0.0;
     }
     return out;
   };

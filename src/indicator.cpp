@@ -315,6 +315,13 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
     if (selected[b]) body_code[b] = table.add_body(facts.body_ids[b]);
   }
   for (const auto* ci : chosen) {
+    for (int year : year_list) {
+      if (const CNode* f = formula(ci->def.id, year)) evaluator.expect(*f);
+    }
+  }
+  std::vector<double> values;
+  std::vector<char> has_values(facts.body_count(), 0);
+  for (const auto* ci : chosen) {
     const auto code = table.add_indicator(ci->def.id, ci->def.decimals.value_or(-1));
     // Bodies of the indicator's levels, by kind; each kind is one batch.
     std::vector<char> level(7, 0);
@@ -326,23 +333,28 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
       auto& batch = batches[k];
       batch.bodies.push_back(static_cast<int>(b));
     }
-    // values[body][year index]
-    std::vector<std::vector<double>> values(facts.body_count());
+    // values[body * years + year index], for the bodies of the indicator's levels
+    const std::size_t years_n = year_list.size();
+    values.assign(facts.body_count() * years_n, kNull);
+    std::fill(has_values.begin(), has_values.end(), 0);
     for (auto& [k, batch] : batches) {
       batch.key = bodies.empty() ? std::string("kind:") + to_string(static_cast<BodyKind>(k)) : std::string();
-      for (int b : batch.bodies) values[b].assign(year_list.size(), kNull);
-      for (std::size_t y = 0; y < year_list.size(); ++y) {
+      for (int b : batch.bodies) has_values[b] = 1;
+      for (std::size_t y = 0; y < years_n; ++y) {
         const CNode* f = formula(ci->def.id, year_list[y]);
         if (!f) continue;
-        const auto column = evaluator.eval(*f, batch, year_list[y]);
-        for (std::size_t i = 0; i < batch.bodies.size(); ++i) values[batch.bodies[i]][y] = column[i];
+        auto column = evaluator.eval(*f, batch, year_list[y]);
+        for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
+          values[static_cast<std::size_t>(batch.bodies[i]) * years_n + y] = column[i];
+        }
+        recycle(std::move(column));
       }
     }
     // Bodies are in id order already; emit rows sorted by body then year.
     for (std::size_t b = 0; b < facts.body_count(); ++b) {
-      if (values[b].empty()) continue;
-      for (std::size_t y = 0; y < year_list.size(); ++y) {
-        const double v = values[b][y];
+      if (!has_values[b]) continue;
+      for (std::size_t y = 0; y < years_n; ++y) {
+        const double v = values[b * years_n + y];
         std::int8_t met = -1;
         if (ci->def.target && !is_null(v)) met = ci->def.target->met(v) ? 1 : 0;
         table.append(code, body_code[b], year_list[y], v, met);

@@ -240,7 +240,7 @@ std::string certification_csv(const Workspace& ws) {
     for (int year : years) {
       if (!ruleset.version_for(year)) continue;
       const auto table = ws.certify_all(ruleset.id, year);
-      for (const auto& r : table.reports) {
+      for (const auto& r : table.reports()) {
         t.cell(ruleset.id)
             .cell(year)
             .cell(r.version)

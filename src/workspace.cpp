@@ -176,7 +176,7 @@ CertificationReport Workspace::certify(const std::string& body, const std::strin
     throw Error(ErrorCode::kValidation, "ruleset \"" + scheme + "\" does not apply to " + body + ", a " +
                                             to_string(facts.body_kind[b]));
   }
-  return impl_->certify_batch(scheme, detail::Batch{"", {b}}, year, preview).front();
+  return impl_->certify_batch(scheme, detail::Batch{"", {b}}, year, preview).report(0);
 }
 
 CertificationTable Workspace::certify_all(const std::string& scheme, int year, const std::vector<std::string>& bodies,
@@ -206,16 +206,7 @@ CertificationTable Workspace::certify_all(const std::string& scheme, int year, c
       batch.bodies.push_back(b);
     }
   }
-  CertificationTable table;
-  table.scheme = scheme;
-  table.year = year;
-  table.preview = preview;
-  if (const auto* v = rs->version_for(year)) {
-    table.version = v->def.from;
-    for (const auto& rule : v->def.rules) table.rule_ids.push_back(rule.id);
-  }
-  table.reports = impl_->certify_batch(scheme, batch, year, preview);
-  return table;
+  return impl_->certify_batch(scheme, batch, year, preview);
 }
 
 nlohmann::json Workspace::export_bundle() const { return write_bundle(model()); }

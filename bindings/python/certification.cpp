@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Certification rulesets and the reports of evaluating bodies under them.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -15,6 +16,20 @@ py::list versions_to_python(const Ruleset& r) {
   nlohmann::json j;
   to_json(j, r);
   return to_python(j["versions"]);
+}
+
+template <class T>
+py::array_t<T> to_array(const std::vector<T>& values) {
+  py::array_t<T> out(static_cast<py::ssize_t>(values.size()));
+  std::copy(values.begin(), values.end(), out.mutable_data());
+  return out;
+}
+
+std::size_t body_index(const CertificationTable& t, py::ssize_t i) {
+  const auto n = static_cast<py::ssize_t>(t.size());
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) throw py::index_error("report index out of range");
+  return static_cast<std::size_t>(i);
 }
 
 }  // namespace
@@ -113,9 +128,37 @@ void bind_certification(py::module_& m) {
       .def_readonly("preview", &CertificationTable::preview,
                     "True when draft and submitted plans were counted.")
       .def_readonly("rule_ids", &CertificationTable::rule_ids, "The rule ids of that version.")
-      .def_readonly("reports", &CertificationTable::reports,
-                    "The CertificationReport of every body, sorted by body.")
+      .def_readonly("bodies", &CertificationTable::bodies, "The body ids, sorted.")
+      .def_property_readonly(
+          "reports", [](const CertificationTable& t) { return t.reports(); },
+          "The CertificationReport of every body, sorted by body (built on each access; "
+          "``table[i]`` builds one).")
       .def("__len__", &CertificationTable::size, "Number of bodies.")
+      .def(
+          "__getitem__",
+          [](const CertificationTable& t, py::ssize_t i) { return t.report(body_index(t, i)); },
+          py::arg("index"), "The CertificationReport of body ``index`` (negative counts from the end).")
+      .def(
+          "_columns",
+          [](const CertificationTable& t) {
+            py::dict d;
+            d["body"] = t.bodies;
+            d["passed"] = to_array(t.passed);
+            d["points"] = to_array(t.points);
+            d["min_points"] = to_array(t.min_points);
+            py::list rules;
+            for (const auto& column : t.rules) {
+              std::vector<std::uint8_t> codes(column.outcomes.size());
+              for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = static_cast<std::uint8_t>(column.outcomes[i]);
+              rules.append(to_array(codes));
+            }
+            d["outcomes"] = rules;
+            d["outcome_names"] = std::vector<std::string>{to_string(Outcome::kPass), to_string(Outcome::kFail),
+                                                          to_string(Outcome::kMissingData)};
+            return d;
+          },
+          "The table's columns: body ids, passed (uint8), points and min_points (NaN where "
+          "unknown), and per rule an outcome code array into outcome_names.")
       .def("to_csv", &CertificationTable::to_csv,
            "CSV text: body,passed,points,min_points and one outcome column per rule.")
       .def(

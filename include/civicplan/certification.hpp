@@ -81,7 +81,40 @@ struct CIVICPLAN_API CertificationReport {
   nlohmann::json to_json() const;
 };
 
-/// Many bodies certified at once: one row per body, sorted by body.
+namespace detail {
+class RulesetSet;
+}
+
+/// One rule of a version evaluated for every body of a CertificationTable, column by column:
+/// entry i belongs to the table's body i. Messages are written on demand.
+class CIVICPLAN_API RuleColumn {
+ public:
+  std::string id;
+  std::string label;
+  bool mandatory = false;
+  std::vector<Outcome> outcomes;
+  std::vector<double> values;      ///< left side of the check (a score rule's points); NaN when unknown
+  std::vector<double> thresholds;  ///< right side of the check; NaN when unknown or not a comparison
+  std::vector<double> points;      ///< points awarded
+
+  /// The message of body i: "6 actions, 8 required", "12 points", "population 2021 missing for …".
+  std::string message(std::size_t i) const;
+  /// The RuleResult of body i.
+  RuleResult result(std::size_t i) const;
+
+ private:
+  friend class detail::RulesetSet;
+  enum class Form : std::uint8_t { kScore, kComparison, kCondition };
+  Form form_ = Form::kCondition;
+  std::string noun_;           // what the left side counts: "actions", "euros"; may be empty
+  bool noun_first_ = false;    // "population 4000" rather than "6 actions"
+  std::string before_;         // comparison wording around the threshold: ", more than " … " required"
+  std::string after_;
+  std::map<std::size_t, std::string> missing_;  // messages of missing_data outcomes, by body
+};
+
+/// Many bodies certified at once, stored by column: entry i of every column is body i, and
+/// bodies are sorted by id. `report(i)` assembles one body's CertificationReport.
 class CIVICPLAN_API CertificationTable {
  public:
   std::string scheme;
@@ -89,9 +122,17 @@ class CIVICPLAN_API CertificationTable {
   int version = 0;
   bool preview = false;
   std::vector<std::string> rule_ids;
-  std::vector<CertificationReport> reports;
+  std::vector<std::string> bodies;
+  std::vector<std::uint8_t> passed;  ///< 1 when the body passed
+  std::vector<double> points;
+  std::vector<double> min_points;    ///< NaN when it could not be computed or the version sets none
+  std::vector<RuleColumn> rules;     ///< in the version's order (the order of rule_ids)
 
-  std::size_t size() const { return reports.size(); }
+  std::size_t size() const { return bodies.size(); }
+  /// The report of body i (i < size(), else std::out_of_range).
+  CertificationReport report(std::size_t i) const;
+  /// Every body's report, in body order.
+  std::vector<CertificationReport> reports() const;
   nlohmann::json to_json() const;
   /// body,passed,points,min_points,<rule ids...> with outcomes pass/fail/missing_data.
   std::string to_csv() const;

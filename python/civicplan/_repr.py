@@ -95,7 +95,7 @@ def _report(self: _c.CertificationReport) -> str:
 
 
 def _certification_table(self: _c.CertificationTable) -> str:
-    passed = sum(1 for r in self.reports if r.passed)
+    passed = int(self._columns()["passed"].sum())
     return f"<CertificationTable {self.scheme} {self.year}: {passed} of {len(self)} passed>"
 
 

@@ -63,16 +63,16 @@ def certification_to_pandas(self: _c.CertificationTable):
     (pass, fail or missing_data) in a column named by the rule id."""
     import pandas as pd
 
+    raw = self._columns()
     data = {
-        "body": [r.body for r in self.reports],
-        "passed": [r.passed for r in self.reports],
-        "points": [r.points for r in self.reports],
-        "min_points": [float("nan") if r.min_points is None else r.min_points for r in self.reports],
+        "body": raw["body"],
+        "passed": raw["passed"].astype(bool),
+        "points": raw["points"],
+        "min_points": raw["min_points"],
     }
-    for rule_id in self.rule_ids:
-        data[rule_id] = [next((x.outcome for x in r.rules if x.id == rule_id), None) for r in self.reports]
-    frame = pd.DataFrame(data, columns=["body", "passed", "points", "min_points", *self.rule_ids])
-    return frame.astype({"passed": bool, "points": float, "min_points": float})
+    for rule_id, codes in zip(self.rule_ids, raw["outcomes"]):
+        data[rule_id] = _decode(raw["outcome_names"], codes)
+    return pd.DataFrame(data, columns=["body", "passed", "points", "min_points", *self.rule_ids])
 
 
 def usage_to_pandas(self: _c.TaxonomyUsage):

@@ -54,13 +54,13 @@ void print_summary(std::ostream& out, const Workspace& ws, const CertificationTa
       << (t.preview ? ", preview" : "") << "\n";
   std::size_t width = 4;
   std::vector<std::string> names;
-  for (const auto& r : t.reports) {
-    names.push_back(name_of(ws, r.body));
+  for (const auto& body : t.bodies) {
+    names.push_back(name_of(ws, body));
     width = std::max(width, display_width(names.back()));
   }
   std::size_t passed = 0;
-  for (std::size_t i = 0; i < t.reports.size(); ++i) {
-    const auto& r = t.reports[i];
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const auto r = t.report(i);
     passed += r.passed ? 1 : 0;
     std::string points = num(r.points) + (r.min_points ? "/" + num(*r.min_points) : "");
     out << "  " << (r.passed ? "✓" : "✗") << " " << names[i] << std::string(width - display_width(names[i]), ' ')
@@ -68,7 +68,7 @@ void print_summary(std::ostream& out, const Workspace& ws, const CertificationTa
     if (!r.passed) out << "  " << r.top_reason();
     out << "\n";
   }
-  out << "  " << passed << " of " << t.reports.size() << " passed\n";
+  out << "  " << passed << " of " << t.size() << " passed\n";
 }
 
 }  // namespace
@@ -84,16 +84,16 @@ int run_certify(const Args& args, Io& io) {
   const auto table = ws.certify_all(*scheme, parse_year(*year), bodies, preview);
   const std::string format = args.value("format").value_or("table");
   if (format == "json") {
-    io.out << (bodies.size() == 1 ? table.reports.front().to_json() : table.to_json()).dump(1) << "\n";
+    io.out << (bodies.size() == 1 ? table.report(0).to_json() : table.to_json()).dump(1) << "\n";
   } else if (format == "csv") {
     io.out << table.to_csv();
   } else if (bodies.size() == 1) {
-    print_report(io.out, ws, table.reports.front());
+    print_report(io.out, ws, table.report(0));
   } else {
     print_summary(io.out, ws, table);
   }
   // A single body asked for: its failure is the command's failure.
-  if (bodies.size() == 1 && !table.reports.front().passed) return 1;
+  if (bodies.size() == 1 && !table.passed.front()) return 1;
   return 0;
 }
 

@@ -7,6 +7,32 @@
 
 namespace civicplan::detail {
 
+// Result arrays are recycled per thread: in a large heap, fragmented by the model's many small
+// objects, a fresh body-sized allocation costs more than the arithmetic done on it.
+namespace {
+
+std::vector<std::vector<double>>& spare() {
+  thread_local std::vector<std::vector<double>> pool;
+  return pool;
+}
+
+}  // namespace
+
+std::vector<double> buffer(std::size_t n, double fill) {
+  auto& pool = spare();
+  if (pool.empty()) return std::vector<double>(n, fill);
+  std::vector<double> v = std::move(pool.back());
+  pool.pop_back();
+  v.assign(n, fill);
+  return v;
+}
+
+void recycle(std::vector<double>&& v) {
+  constexpr std::size_t kKept = 16;
+  auto& pool = spare();
+  if (pool.size() < kKept && v.capacity() > 0) pool.push_back(std::move(v));
+}
+
 namespace {
 
 constexpr int kMaxEvalDepth = 4000;
@@ -15,7 +41,7 @@ int bit(PlanStatus s) { return 1 << static_cast<int>(s); }
 
 double truth(bool b) { return b ? 1.0 : 0.0; }
 
-std::vector<double> constant(std::size_t n, double v) { return std::vector<double>(n, v); }
+std::vector<double> constant(std::size_t n, double v) { return buffer(n, v); }
 
 }  // namespace
 
@@ -76,6 +102,7 @@ std::vector<double> Evaluator::eval(const CNode& n, const Batch& batch, int year
           else a[i] = 0;
         }
       }
+      recycle(std::move(b));
       return a;
     }
     default:
@@ -104,11 +131,12 @@ std::vector<double> Evaluator::eval(const CNode& n, const Batch& batch, int year
     }
     if (!std::isfinite(a[i])) a[i] = kNull;
   }
+  recycle(std::move(b));
   return a;
 }
 
 std::vector<double> Evaluator::statistic(const std::string& name, const Batch& batch, int year) {
-  std::vector<double> out(batch.bodies.size(), kNull);
+  std::vector<double> out = buffer(batch.bodies.size(), kNull);
   auto var = facts_.statistics.find(name);
   if (var == facts_.statistics.end()) return out;
   auto col = var->second.find(year);
@@ -136,9 +164,9 @@ std::vector<double> Evaluator::statistic(const std::string& name, const Batch& b
   return out;
 }
 
-std::vector<double> Evaluator::scope_sum(const std::vector<double>& own, const Batch& batch, int year) const {
+std::vector<double> Evaluator::scope_sum(const double* own, const Batch& batch, int year) const {
   const Csr& scope = facts_.scope(year);
-  std::vector<double> out(batch.bodies.size(), 0.0);
+  std::vector<double> out = buffer(batch.bodies.size(), 0.0);
   for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
     const int b = batch.bodies[i];
     double sum = 0;
@@ -214,6 +242,9 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
   switch (n.fn) {
     case Fn::kActions:
     case Fn::kPlans: {
+      if (n.fn == Fn::kActions && !a.category.empty()) {
+        if (const double* own = by_category(n, year)) return scope_sum(own, batch, year);
+      }
       auto it = own_.find(own_key);
       if (it == own_.end()) {
         std::vector<double> own(bodies, 0.0);
@@ -232,32 +263,40 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
         }
         it = own_.emplace(own_key, std::move(own)).first;
       }
-      return scope_sum(it->second, batch, year);
+      return scope_sum(it->second.data(), batch, year);
     }
     case Fn::kBudget: {
+      if (!a.category.empty()) {
+        if (const double* own = by_category(n, year)) {
+          auto sums = scope_sum(own, batch, year);
+          for (auto& x : sums) x /= 100.0;
+          return sums;
+        }
+      }
       auto it = own_.find(own_key);
       if (it == own_.end()) {
         // Sum exact cents per body, then per scope; euros only at the end.
         std::vector<double> own(bodies, 0.0);
-        std::vector<std::int64_t> cents(bodies, 0);
+        std::vector<std::int64_t>& cents = cents_;
+        cents.assign(bodies, 0);
         const auto& plans = plan_mask(a, n.fn, year);
         const std::vector<char>* cats = a.category.empty() ? nullptr : &facts_.under(a.category);
         const int source = a.source.empty() ? -1 : facts_.sources.find(a.source);
-        auto lines = facts_.lines_by_year.find(year);
-        if (lines != facts_.lines_by_year.end() && (a.source.empty() || source >= 0)) {
-          for (int l : lines->second) {
-            const auto& line = facts_.lines[l];
-            const int plan = facts_.action_plan[line.action];
-            if (!plans[plan] || (source >= 0 && line.source != source)) continue;
-            if (cats && !action_ok(line.action, a, cats)) continue;
-            cents[facts_.plans[plan].body] += a.actual ? line.actual : line.planned;
+        auto found = facts_.lines_by_year.find(year);
+        if (found != facts_.lines_by_year.end() && (a.source.empty() || source >= 0)) {
+          const YearLines& lines = found->second;
+          const auto& amounts = a.actual ? lines.actual : lines.planned;
+          for (std::size_t l = 0; l < lines.size(); ++l) {
+            if (!plans[lines.plan[l]] || (source >= 0 && lines.source[l] != source)) continue;
+            if (cats && !action_ok(lines.action[l], a, cats)) continue;
+            cents[lines.body[l]] += amounts[l];
           }
         }
         for (std::size_t b = 0; b < bodies; ++b) own[b] = static_cast<double>(cents[b]);
         it = own_.emplace(own_key, std::move(own)).first;
       }
       // Cents are whole numbers far below 2^53, so the scope sum is exact before the division.
-      auto sums = scope_sum(it->second, batch, year);
+      auto sums = scope_sum(it->second.data(), batch, year);
       for (auto& s : sums) s /= 100.0;
       return sums;
     }
@@ -278,7 +317,7 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
         it = own_.emplace(own_key, std::move(own)).first;
       }
       const Csr& scope = facts_.scope(year);
-      std::vector<double> out(size, kNull);
+      std::vector<double> out = buffer(size, kNull);
       for (std::size_t i = 0; i < size; ++i) {
         double sum = 0, count = 0;
         const int b = batch.bodies[i];
@@ -304,7 +343,7 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
         }
         it = own_.emplace(own_key, std::move(own)).first;
       }
-      return scope_sum(it->second, batch, year);
+      return scope_sum(it->second.data(), batch, year);
     }
     case Fn::kCharged:
     case Fn::kCollected: {
@@ -320,7 +359,7 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
         }
         it = own_.emplace(own_key, std::move(own)).first;
       }
-      auto sums = scope_sum(it->second, batch, year);
+      auto sums = scope_sum(it->second.data(), batch, year);
       for (auto& s : sums) s /= 100.0;
       return sums;
     }
@@ -337,7 +376,7 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
         }
         it = own_.emplace(own_key, std::move(own)).first;
       }
-      return scope_sum(it->second, batch, year);
+      return scope_sum(it->second.data(), batch, year);
     }
     case Fn::kCategories:
       return categories(n, batch, year);
@@ -375,6 +414,8 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
       auto t = eval(n.args[1], batch, year);
       auto e = eval(n.args[2], batch, year);
       for (std::size_t i = 0; i < size; ++i) c[i] = is_null(c[i]) ? kNull : (c[i] != 0 ? t[i] : e[i]);
+      recycle(std::move(t));
+      recycle(std::move(e));
       return c;
     }
     case Fn::kMin:
@@ -386,6 +427,7 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
           if (is_null(acc[i]) || is_null(v[i])) acc[i] = kNull;
           else acc[i] = n.fn == Fn::kMin ? std::min(acc[i], v[i]) : std::max(acc[i], v[i]);
         }
+        recycle(std::move(v));
       }
       return acc;
     }
@@ -413,6 +455,7 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
         for (std::size_t i = 0; i < size; ++i) {
           if (is_null(acc[i])) acc[i] = v[i];
         }
+        recycle(std::move(v));
       }
       return acc;
     }
@@ -441,7 +484,7 @@ std::vector<double> Evaluator::members(const CNode& n, const Batch& batch, int y
   }
   const auto values = eval(n.args[0], inner, year);
   const Csr& scope = facts_.scope(year);
-  std::vector<double> out(batch.bodies.size(), kNull);
+  std::vector<double> out = buffer(batch.bodies.size(), kNull);
   for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
     const int b = batch.bodies[i];
     double sum = 0, lo = INFINITY, hi = -INFINITY, count = 0, truthy = 0;
@@ -468,34 +511,35 @@ std::vector<double> Evaluator::members(const CNode& n, const Batch& batch, int y
   return out;
 }
 
-std::vector<std::vector<int>> Evaluator::own_categories(const CallArgs& a, int year) {
-  // Category ids of the taxonomy at the requested depth, for each category id of the taxonomy.
+Evaluator::CategorySets Evaluator::own_categories(const CallArgs& a, int year) {
+  // The categories of the taxonomy at the requested depth get dense slots; every category of
+  // the taxonomy lists the slots of its ancestors (or itself) at that depth.
   const auto& model = facts_.model();
+  CategorySets own;
   auto t = model.taxonomies.find(a.taxonomy);
-  std::vector<std::vector<int>> own(facts_.body_count());
   if (t == model.taxonomies.end()) return own;
+  std::vector<int> slot(facts_.categories.size(), -1);
   std::vector<std::vector<int>> at_depth(facts_.categories.size());
+  int slots = 0;
   for (const auto& node : t->second.nodes()) {
     const int id = facts_.categories.find(a.taxonomy + ":" + node.code);
     for (const auto& code : t->second.ancestors_at_depth(node.code, a.depth)) {
-      at_depth[id].push_back(facts_.categories.find(a.taxonomy + ":" + code));
+      const int up = facts_.categories.find(a.taxonomy + ":" + code);
+      if (slot[up] < 0) slot[up] = slots++;
+      at_depth[id].push_back(slot[up]);
     }
   }
+  own.words = (static_cast<std::size_t>(slots) + 63) / 64;
+  own.bits.assign(own.words * facts_.body_count(), 0);
   const auto& plans = plan_mask(a, Fn::kActions, year);
+  const auto& cats = facts_.action_categories;
   for (std::size_t p = 0; p < plans.size(); ++p) {
     if (!plans[p]) continue;
     const auto& pf = facts_.plans[p];
-    auto& set = own[pf.body];
-    for (int act = pf.first_action; act < pf.first_action + pf.action_count; ++act) {
-      const auto& cats = facts_.action_categories;
-      for (int k = cats.offsets[act]; k < cats.offsets[act + 1]; ++k) {
-        for (int c : at_depth[cats.items[k]]) set.push_back(c);
-      }
+    std::uint64_t* set = own.bits.data() + static_cast<std::size_t>(pf.body) * own.words;
+    for (int k = cats.offsets[pf.first_action]; k < cats.offsets[pf.first_action + pf.action_count]; ++k) {
+      for (int s : at_depth[cats.items[k]]) set[s / 64] |= std::uint64_t{1} << (s % 64);
     }
-  }
-  for (auto& set : own) {
-    std::sort(set.begin(), set.end());
-    set.erase(std::unique(set.begin(), set.end()), set.end());
   }
   return own;
 }
@@ -506,24 +550,130 @@ std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, in
   const std::string own_key = n.key + "#" + std::to_string(year) + (options_.preview ? "#preview" : "");
   auto memo = own_sets_.find(own_key);
   if (memo == own_sets_.end()) memo = own_sets_.emplace(own_key, own_categories(a, year)).first;
-  const auto& own = memo->second;
-  std::vector<double> out(batch.bodies.size(), 0.0);
+  const CategorySets& own = memo->second;
+  std::vector<double> out = buffer(batch.bodies.size(), 0.0);
+  if (own.words == 0) return out;
   const Csr& scope = facts_.scope(year);
-  std::vector<int> stamp(facts_.categories.size(), -1);
+  std::vector<std::uint64_t> set(own.words);
   for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
     const int b = batch.bodies[i];
-    int distinct = 0;
+    std::fill(set.begin(), set.end(), 0);
     for (int k = scope.offsets[b]; k < scope.offsets[b + 1]; ++k) {
-      for (int c : own[scope.items[k]]) {
-        if (stamp[c] != static_cast<int>(i)) {
-          stamp[c] = static_cast<int>(i);
-          ++distinct;
-        }
-      }
+      const std::uint64_t* member = own.bits.data() + static_cast<std::size_t>(scope.items[k]) * own.words;
+      for (std::size_t w = 0; w < own.words; ++w) set[w] |= member[w];
     }
+    int distinct = 0;
+    for (std::uint64_t w : set) distinct += __builtin_popcountll(w);
     out[i] = distinct;
   }
   return out;
+}
+
+std::string Evaluator::category_group(const CNode& n) const {
+  const CallArgs& a = n.call;
+  const int category = facts_.categories.find(a.category);
+  const int first = category < 0 ? -1 : facts_.category_range[category].first;
+  return std::to_string(static_cast<int>(n.fn)) + "|" + a.plan_kind + "|" + a.objective + "|" +
+         std::to_string(a.action_status) + "|" + std::to_string(a.horizon) + "|" + std::to_string(a.variant) + "|" +
+         std::to_string(status_mask(a)) + "|" + (a.actual ? "actual" : "planned") + "|" + a.source + "|" +
+         std::to_string(first);
+}
+
+void Evaluator::expect(const CNode& root) {
+  std::vector<const CNode*> stack{&root};
+  while (!stack.empty()) {
+    const CNode* n = stack.back();
+    stack.pop_back();
+    if (n->kind == NodeKind::kCall && (n->fn == Fn::kActions || n->fn == Fn::kBudget) && !n->call.category.empty()) {
+      const int category = facts_.categories.find(n->call.category);
+      if (category >= 0) {
+        auto& ids = expected_[category_group(*n)];
+        auto at = std::lower_bound(ids.begin(), ids.end(), category);
+        if (at == ids.end() || *at != category) ids.insert(at, category);
+      }
+    }
+    for (const auto& arg : n->args) stack.push_back(&arg);
+  }
+}
+
+const double* Evaluator::by_category(const CNode& n, int year) {
+  const CallArgs& a = n.call;
+  const int category = facts_.categories.find(a.category);
+  if (category < 0) return nullptr;
+  const auto [first, end] = facts_.category_range[category];
+  const std::size_t bodies = facts_.body_count();
+  // The rows: every category announced for the call's group when the call was announced, else
+  // the call's own category alone.
+  const std::string group = category_group(n);
+  std::vector<int> wanted{category};
+  std::string key = group + "|" + std::to_string(category) + "#" + std::to_string(year);
+  auto announced = expected_.find(group);
+  if (announced != expected_.end() &&
+      std::binary_search(announced->second.begin(), announced->second.end(), category)) {
+    wanted = announced->second;
+    key = group + "#" + std::to_string(year);
+  }
+  auto it = category_tables_.find(key);
+  if (it == category_tables_.end()) {
+    CategoryTable t;
+    t.row_of.assign(static_cast<std::size_t>(end - first), -1);
+    for (std::size_t r = 0; r < wanted.size(); ++r) t.row_of[wanted[r] - first] = static_cast<int>(r);
+    CallArgs others = a;  // every filter but the category
+    others.category.clear();
+    const auto& plans = plan_mask(a, n.fn, year);
+    const auto& cats = facts_.action_categories;
+    const auto& up = facts_.category_up;
+    const std::size_t rows = wanted.size();
+    // stamp[row] = the last action (or budget line) counted in that row: an action under a
+    // category through two of its own categories counts once.
+    std::vector<int> stamp(rows, -1);
+    auto each_row = [&](int action, int mark, auto&& add) {
+      for (int k = cats.offsets[action]; k < cats.offsets[action + 1]; ++k) {
+        const int c = cats.items[k];
+        if (c < first || c >= end) continue;
+        for (int u = up.offsets[c]; u < up.offsets[c + 1]; ++u) {
+          const int r = t.row_of[up.items[u] - first];
+          if (r < 0) continue;
+          const auto row = static_cast<std::size_t>(r);
+          if (stamp[row] == mark) continue;
+          stamp[row] = mark;
+          add(row);
+        }
+      }
+    };
+    std::vector<double> table(rows * bodies, 0.0);
+    if (n.fn == Fn::kActions) {
+      for (std::size_t p = 0; p < plans.size(); ++p) {
+        if (!plans[p]) continue;
+        const auto& pf = facts_.plans[p];
+        for (int act = pf.first_action; act < pf.first_action + pf.action_count; ++act) {
+          if (!action_ok(act, others, nullptr)) continue;
+          each_row(act, act, [&](std::size_t row) { table[row * bodies + pf.body] += 1; });
+        }
+      }
+    } else {
+      // Exact cents per body and category, euros only at the end (as budget() without category).
+      std::vector<std::int64_t>& cents = cents_;
+      cents.assign(rows * bodies, 0);
+      const int source = a.source.empty() ? -1 : facts_.sources.find(a.source);
+      auto found = facts_.lines_by_year.find(year);
+      if (found != facts_.lines_by_year.end() && (a.source.empty() || source >= 0)) {
+        const YearLines& lines = found->second;
+        const auto& amounts = a.actual ? lines.actual : lines.planned;
+        for (std::size_t l = 0; l < lines.size(); ++l) {
+          if (!plans[lines.plan[l]] || (source >= 0 && lines.source[l] != source)) continue;
+          if (!action_ok(lines.action[l], others, nullptr)) continue;
+          const auto body = static_cast<std::size_t>(lines.body[l]);
+          each_row(lines.action[l], static_cast<int>(l), [&](std::size_t row) { cents[row * bodies + body] += amounts[l]; });
+        }
+      }
+      for (std::size_t k = 0; k < table.size(); ++k) table[k] = static_cast<double>(cents[k]);
+    }
+    t.values = std::move(table);
+    it = category_tables_.emplace(key, std::move(t)).first;
+  }
+  const auto row = static_cast<std::size_t>(it->second.row_of[category - first]);
+  return it->second.values.data() + row * bodies;
 }
 
 std::vector<double> Evaluator::completion(const CNode& n, const Batch& batch, int year) {
@@ -539,7 +689,7 @@ std::vector<double> Evaluator::completion(const CNode& n, const Batch& batch, in
   const double* c = w + 2 * bodies;
   const double* cnt = w + 3 * bodies;
   const Csr& scope = facts_.scope(year);
-  std::vector<double> out(batch.bodies.size(), kNull);
+  std::vector<double> out = buffer(batch.bodies.size(), kNull);
   for (std::size_t i = 0; i < batch.bodies.size(); ++i) {
     const int b = batch.bodies[i];
     double sw = 0, swc = 0, sc = 0, sn = 0;
@@ -564,21 +714,33 @@ std::vector<double> Evaluator::own_completion(const CallArgs& a, int year) {
   double* c = w + 2 * bodies;
   double* cnt = w + 3 * bodies;
   const auto& plans = plan_mask(a, Fn::kActions, year);
-  std::vector<double> weight(facts_.actions.size(), 0.0);
-  auto lines = facts_.lines_by_year.find(year);
-  if (lines != facts_.lines_by_year.end()) {
-    for (int l : lines->second) weight[facts_.lines[l].action] += static_cast<double>(facts_.lines[l].planned);
-  }
-  const Date end_of_year{year, 12, 31};
+  // An action's weight is its planned budget of the year. The year's lines are in action
+  // order, as are the plans' actions below: one cursor walks them together.
+  static const YearLines kNoLines;
+  auto found = facts_.lines_by_year.find(year);
+  const YearLines& lines = found == facts_.lines_by_year.end() ? kNoLines : found->second;
+  std::size_t cursor = 0;
+  const int end_of_year = year * 10000 + 1231;
   for (std::size_t p = 0; p < plans.size(); ++p) {
     if (!plans[p]) continue;
     const auto& pf = facts_.plans[p];
     for (int act = pf.first_action; act < pf.first_action + pf.action_count; ++act) {
-      const Action& action = *facts_.actions[act];
-      const Progress* progress = action.progress_at(end_of_year);
-      const double value = progress ? progress->completion : (action.status == ActionStatus::kCompleted ? 100.0 : 0.0);
-      w[pf.body] += weight[act];
-      wc[pf.body] += weight[act] * value;
+      double weight = 0;
+      while (cursor < lines.size() && lines.action[cursor] < act) ++cursor;
+      for (; cursor < lines.size() && lines.action[cursor] == act; ++cursor) {
+        weight += static_cast<double>(lines.planned[cursor]);
+      }
+      // The latest progress entry on or before the end of the year (the later one of equal
+      // dates), as Action::progress_at; without one, a completed action counts as 100%.
+      int best = -1;
+      for (int k = facts_.progress_offsets[act]; k < facts_.progress_offsets[act + 1]; ++k) {
+        const int day = facts_.progress_day[k];
+        if (day <= end_of_year && (best < 0 || facts_.progress_day[best] <= day)) best = k;
+      }
+      const double value = best >= 0 ? facts_.progress_completion[best]
+                                     : (facts_.action_status[act] == ActionStatus::kCompleted ? 100.0 : 0.0);
+      w[pf.body] += weight;
+      wc[pf.body] += weight * value;
       cnt[pf.body] += 1;
       c[pf.body] += value;
     }
@@ -588,7 +750,7 @@ std::vector<double> Evaluator::own_completion(const CallArgs& a, int year) {
 
 std::vector<double> Evaluator::held(const CNode& n, const Batch& batch, int year, bool years) {
   const int scheme = facts_.schemes.find(n.call.text);
-  std::vector<double> out(batch.bodies.size(), years ? kNull : 0.0);
+  std::vector<double> out = buffer(batch.bodies.size(), years ? kNull : 0.0);
   if (scheme < 0) return out;
   std::vector<int> position(facts_.body_count(), -1);
   for (std::size_t i = 0; i < batch.bodies.size(); ++i) position[batch.bodies[i]] = static_cast<int>(i);

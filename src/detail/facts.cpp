@@ -25,8 +25,18 @@ Facts::Facts(const Model& m) : model_(&m), registry_(std::make_shared<Registry>(
     body_ids.push_back(id);
     body_kind.push_back(b.kind);
   }
+  // Each taxonomy's categories take consecutive ids; each category lists itself and its
+  // ancestors, so that one pass over the actions can count every category at once.
   for (const auto& [id, t] : m.taxonomies) {
+    const int begin = static_cast<int>(categories.size());
     for (const auto& n : t.nodes()) categories.add(id + ":" + n.code);
+    const int end = static_cast<int>(categories.size());
+    for (const auto& n : t.nodes()) {
+      category_range.emplace_back(begin, end);
+      category_up.items.push_back(categories.find(id + ":" + n.code));
+      for (const auto& a : t.ancestors(n.code)) category_up.items.push_back(categories.find(id + ":" + a));
+      category_up.offsets.push_back(static_cast<int>(category_up.items.size()));
+    }
   }
   std::unordered_map<std::string, int> plan_index;
   for (const auto& [id, p] : m.plans) plan_index.emplace(id, static_cast<int>(plan_ids.size())), plan_ids.push_back(id);
@@ -60,15 +70,19 @@ Facts::Facts(const Model& m) : model_(&m), registry_(std::make_shared<Registry>(
         if (cid >= 0) action_categories.items.push_back(cid);
       }
       action_categories.offsets.push_back(static_cast<int>(action_categories.items.size()));
+      for (const auto& pr : a.progress) {
+        progress_day.push_back(pr.date.year * 10000 + pr.date.month * 100 + pr.date.day);
+        progress_completion.push_back(pr.completion);
+      }
+      progress_offsets.push_back(static_cast<int>(progress_day.size()));
       for (const auto& line : a.budget) {
-        LineFact lf;
-        lf.action = action_no;
-        lf.year = line.year;
-        lf.source = sources.add(line.source);
-        lf.planned = line.planned ? line.planned->cents() : 0;
-        lf.actual = line.actual ? line.actual->cents() : 0;
-        lines_by_year[line.year].push_back(static_cast<int>(lines.size()));
-        lines.push_back(lf);
+        auto& year_lines = lines_by_year[line.year];
+        year_lines.action.push_back(action_no);
+        year_lines.plan.push_back(plan_no);
+        year_lines.body.push_back(pf.body);
+        year_lines.source.push_back(sources.add(line.source));
+        year_lines.planned.push_back(line.planned ? line.planned->cents() : 0);
+        year_lines.actual.push_back(line.actual ? line.actual->cents() : 0);
         years.insert(line.year);
       }
     }

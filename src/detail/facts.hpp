@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "civicplan/model.hpp"
@@ -52,11 +53,14 @@ struct PlanFact {
   int first_action = 0, action_count = 0;
 };
 
-struct LineFact {
-  int action = 0;
-  int year = 0;
-  int source = 0;                // in Facts::sources
-  std::int64_t planned = 0, actual = 0;
+/// The budget lines of one year, column by column, in action order.
+struct YearLines {
+  std::vector<int> action;
+  std::vector<int> plan;
+  std::vector<int> body;          // the plan's body
+  std::vector<int> source;        // in Facts::sources
+  std::vector<std::int64_t> planned, actual;  // cents
+  std::size_t size() const { return action.size(); }
 };
 
 struct CaseFact {
@@ -110,7 +114,9 @@ class Facts {
   /// Years the workspace holds data for: plan periods, budget lines, statistics, cases, ledger.
   std::vector<int> data_years;
 
-  Dictionary categories;         // "<taxonomy>:<code>"
+  Dictionary categories;         // "<taxonomy>:<code>"; a taxonomy's categories are consecutive
+  Csr category_up;               // each category id: itself, then its ancestors
+  std::vector<std::pair<int, int>> category_range;  // each category id: its taxonomy's [first, end) ids
   Dictionary plan_kinds;
   Dictionary sources;
   Dictionary ledger_services;
@@ -125,9 +131,13 @@ class Facts {
   std::vector<int> action_objective;         // in Facts::objectives, -1 when none
   Dictionary objectives;
   Csr action_categories;                     // category ids of each action
+  /// Progress entries of each action, in the action's order: action a owns entries
+  /// [progress_offsets[a], progress_offsets[a + 1]); days are written yyyymmdd.
+  std::vector<int> progress_offsets{0};
+  std::vector<int> progress_day;
+  std::vector<double> progress_completion;
   std::vector<const Action*> actions;
-  std::vector<LineFact> lines;
-  std::map<int, std::vector<int>> lines_by_year;
+  std::map<int, YearLines> lines_by_year;
   std::vector<double> feedback_sum;          // per action
   std::vector<int> feedback_count;
   std::vector<CaseFact> cases;

@@ -102,6 +102,11 @@ struct EvalOptions {
   std::function<std::vector<double>(const std::string& scheme, const Batch& bodies, int year)> certified;
 };
 
+/// A body-sized result array, from this thread's spare ones when it has any.
+std::vector<double> buffer(std::size_t n, double fill);
+/// Gives a result array that is no longer needed back for reuse by buffer().
+void recycle(std::vector<double>&& v);
+
 /// Evaluates compiled expressions over batches of bodies; memoises fact arrays per year.
 /// One evaluator serves one model state and one set of options.
 class Evaluator {
@@ -109,6 +114,9 @@ class Evaluator {
   Evaluator(const Facts& facts, EvalOptions options);
   /// One value per body of the batch; kNull for null. Booleans are 1 and 0.
   std::vector<double> eval(const CNode& n, const Batch& batch, int year);
+  /// Announces an expression about to be evaluated: actions() and budget() calls that differ
+  /// only by their category are then computed together, in one pass over the actions.
+  void expect(const CNode& root);
   const Facts& facts() const { return facts_; }
 
  private:
@@ -117,12 +125,21 @@ class Evaluator {
   const std::vector<char>& superseded(int status_mask, int year);
   int status_mask(const CallArgs& a) const;
   bool action_ok(int action, const CallArgs& a, const std::vector<char>* category_mask) const;
-  std::vector<double> scope_sum(const std::vector<double>& own, const Batch& batch, int year) const;
+  std::vector<double> scope_sum(const double* own, const Batch& batch, int year) const;
+  // The own values of a category-filtered actions() or budget() call: a row of the table that
+  // one pass fills for every category of the taxonomy. nullptr when the category is unknown.
+  const double* by_category(const CNode& n, int year);
+  // The filters of a category-filtered call but its category (and the category's taxonomy).
+  std::string category_group(const CNode& n) const;
   std::vector<double> statistic(const std::string& name, const Batch& batch, int year);
   std::vector<double> members(const CNode& n, const Batch& batch, int year);
   std::vector<double> categories(const CNode& n, const Batch& batch, int year);
   std::vector<double> completion(const CNode& n, const Batch& batch, int year);
-  std::vector<std::vector<int>> own_categories(const CallArgs& a, int year);
+  struct CategorySets {  // per body, a bit set over the categories at one depth
+    std::size_t words = 0;
+    std::vector<std::uint64_t> bits;
+  };
+  CategorySets own_categories(const CallArgs& a, int year);
   std::vector<double> own_completion(const CallArgs& a, int year);
   std::vector<double> held(const CNode& n, const Batch& batch, int year, bool years);
 
@@ -132,7 +149,14 @@ class Evaluator {
   std::unordered_map<std::string, std::vector<double>> own_;
   std::unordered_map<std::string, std::vector<char>> masks_;
   std::unordered_map<std::string, std::vector<double>> results_;
-  std::unordered_map<std::string, std::vector<std::vector<int>>> own_sets_;
+  std::unordered_map<std::string, CategorySets> own_sets_;
+  std::unordered_map<std::string, std::vector<int>> expected_;  // category group: category ids, sorted
+  struct CategoryTable {
+    std::vector<int> row_of;     // per category of the taxonomy: its row, or -1
+    std::vector<double> values;  // row-major: one value per body in each row
+  };
+  std::unordered_map<std::string, CategoryTable> category_tables_;
+  std::vector<std::int64_t> cents_;  // scratch of budget sums, reused
 };
 
 }  // namespace civicplan::detail

@@ -45,8 +45,8 @@ class RulesetSet {
 
   /// Evaluates `scheme` for every body of `batch` in `year`, all at once.
   /// Throws Error when the scheme does not exist or has no version in force.
-  std::vector<CertificationReport> evaluate(Evaluator& ev, const std::string& scheme, const Batch& batch, int year,
-                                            bool preview) const;
+  CertificationTable evaluate(Evaluator& ev, const std::string& scheme, const Batch& batch, int year,
+                              bool preview) const;
 
  private:
   std::map<std::string, CompiledRuleset> rulesets_;

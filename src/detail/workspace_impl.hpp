@@ -77,7 +77,7 @@ struct Workspace::Impl {
   }
 
   // Certifies a batch with an evaluator that also answers certified() and indicator().
-  std::vector<CertificationReport> certify_batch(const std::string& scheme, const detail::Batch& batch, int year,
+  CertificationTable certify_batch(const std::string& scheme, const detail::Batch& batch, int year,
                                                  bool preview) const {
     detail::Evaluator* self = nullptr;
     detail::Evaluator ev(current_facts(),

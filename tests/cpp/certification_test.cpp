@@ -102,7 +102,7 @@ TEST_CASE("certifying each body alone equals certifying all at once", "[certific
         INFO(scheme << " " << year << (preview ? " preview" : ""));
         const auto all = ws.certify_all(scheme, year, {}, preview);
         REQUIRE(all.size() == 12);
-        for (const auto& batch : all.reports) {
+        for (const auto& batch : all.reports()) {
           const auto alone = ws.certify(batch.body, scheme, year, preview);
           CHECK(alone.to_json() == batch.to_json());
         }
@@ -178,6 +178,38 @@ TEST_CASE("the certification table serialises every rule outcome", "[certificati
   const auto j = table.to_json();
   CHECK(j["reports"].size() == 3);
   CHECK(j["reports"][0]["rules"][1]["message"] == "3 actions, 3 required");
+}
+
+TEST_CASE("the certification table's columns agree with the reports built from them", "[certification]") {
+  const Workspace ws = make_workspace();
+  const auto table = ws.certify_all("fam", 2021);
+  REQUIRE(table.size() == 3);
+  CHECK(table.bodies == std::vector<std::string>{"m1", "m2", "m3"});
+  REQUIRE(table.rules.size() == table.rule_ids.size());
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const auto report = table.report(i);
+    CHECK(report.body == table.bodies[i]);
+    CHECK(report.passed == (table.passed[i] != 0));
+    CHECK(report.points == table.points[i]);
+    CHECK(report.min_points.has_value() == !std::isnan(table.min_points[i]));
+    double sum = 0;
+    for (std::size_t r = 0; r < table.rules.size(); ++r) {
+      const auto& column = table.rules[r];
+      CHECK(report.rules[r].id == column.id);
+      CHECK(report.rules[r].outcome == column.outcomes[i]);
+      CHECK(report.rules[r].message == column.message(i));
+      sum += column.points[i];
+    }
+    CHECK(sum == table.points[i]);
+  }
+  // m2 lacks the children statistic: the message names it, and the missing rule is no value.
+  const auto& children = table.rules.back();
+  CHECK(children.outcomes[1] == Outcome::kMissingData);
+  CHECK(std::isnan(children.values[1]));
+  CHECK_THAT(children.message(1), Catch::Contains("missing for m2"));
+  CHECK(table.rules[1].message(1) == "2 actions, 3 required");
+  CHECK_THROWS_AS(table.report(3), std::out_of_range);
+  CHECK_THROWS_AS(table.rules[0].message(3), std::out_of_range);
 }
 
 }  // namespace civicplan

@@ -106,6 +106,24 @@ def test_certify_all_equals_certifying_each_body():
     assert df["passed"].tolist() == [r.passed for r in table.reports]
     rule = table.rule_ids[0]
     assert df[rule].tolist() == [next(x.outcome for x in r.rules if x.id == rule) for r in table.reports]
+    for rule in table.rule_ids:
+        assert df[rule].tolist() == [next(x.outcome for x in r.rules if x.id == rule) for r in table.reports]
+    assert df["points"].tolist() == [r.points for r in table.reports]
+    assert [None if m != m else m for m in df["min_points"]] == [r.min_points for r in table.reports]
+    assert df.dtypes["passed"] == bool and df.dtypes["points"] == float
+
+
+def test_certification_table_indexing():
+    ws = cp.Workspace()
+    ws.import_bundle(example_path("family"))
+    table = ws.certify_all("family-in-trentino", 2022)
+    assert table.bodies == [r.body for r in table.reports]
+    assert table[0].to_dict() == table.reports[0].to_dict()
+    assert table[-1].body == table.bodies[-1]
+    with pytest.raises(IndexError):
+        table[len(table)]
+    passed = sum(r.passed for r in table.reports)
+    assert repr(table).endswith(f"{passed} of {len(table)} passed>")
 
 
 def test_unknown_scheme_or_body(cws):
