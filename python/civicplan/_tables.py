@@ -3,8 +3,6 @@
 
 from . import _civicplan as _c
 
-COLUMNS = ("indicator", "body", "year", "value", "target_met")
-
 
 def _decode(names, codes):
     """Strings from dictionary codes, sharing one str object per distinct name."""
@@ -54,7 +52,8 @@ def to_pandas(self: _c.IndicatorTable):
             "value": raw["values"],
             "target_met": pd.arrays.BooleanArray(met == 1, met < 0),
         },
-        columns=list(COLUMNS),
+        # The arrays are fresh and owned by the frame alone: no copy, no consolidation.
+        copy=False,
     )
 
 
@@ -72,7 +71,7 @@ def certification_to_pandas(self: _c.CertificationTable):
     }
     for rule_id, codes in zip(self.rule_ids, raw["outcomes"]):
         data[rule_id] = _decode(raw["outcome_names"], codes)
-    return pd.DataFrame(data, columns=["body", "passed", "points", "min_points", *self.rule_ids])
+    return pd.DataFrame(data, copy=False)
 
 
 def usage_to_pandas(self: _c.TaxonomyUsage):
