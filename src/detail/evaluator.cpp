@@ -277,22 +277,29 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
       if (it == own_.end()) {
         // Sum exact cents per body, then per scope; euros only at the end.
         std::vector<double> own(bodies, 0.0);
-        std::vector<std::int64_t>& cents = cents_;
-        cents.assign(bodies, 0);
-        const auto& plans = plan_mask(a, n.fn, year);
-        const std::vector<char>* cats = a.category.empty() ? nullptr : &facts_.under(a.category);
         const int source = a.source.empty() ? -1 : facts_.sources.find(a.source);
-        auto found = facts_.lines_by_year.find(year);
-        if (found != facts_.lines_by_year.end() && (a.source.empty() || source >= 0)) {
-          const YearLines& lines = found->second;
-          const auto& amounts = a.actual ? lines.actual : lines.planned;
-          for (std::size_t l = 0; l < lines.size(); ++l) {
-            if (!plans[lines.plan[l]] || (source >= 0 && lines.source[l] != source)) continue;
-            if (cats && !action_ok(lines.action[l], a, cats)) continue;
-            cents[lines.body[l]] += amounts[l];
+        if (a.category.empty()) {
+          if (a.source.empty() || source >= 0) {
+            const std::int64_t* cents = by_source(a, year, source);
+            for (std::size_t b = 0; b < bodies; ++b) own[b] = static_cast<double>(cents[b]);
           }
+        } else {  // an unknown category: nothing is under it
+          std::vector<std::int64_t>& cents = cents_;
+          cents.assign(bodies, 0);
+          const auto& plans = plan_mask(a, n.fn, year);
+          const std::vector<char>* cats = &facts_.under(a.category);
+          auto found = facts_.lines_by_year.find(year);
+          if (found != facts_.lines_by_year.end() && (a.source.empty() || source >= 0)) {
+            const YearLines& lines = found->second;
+            const auto& amounts = a.actual ? lines.actual : lines.planned;
+            for (std::size_t l = 0; l < lines.size(); ++l) {
+              if (!plans[lines.plan[l]] || (source >= 0 && lines.source[l] != source)) continue;
+              if (!action_ok(lines.action[l], a, cats)) continue;
+              cents[lines.body[l]] += amounts[l];
+            }
+          }
+          for (std::size_t b = 0; b < bodies; ++b) own[b] = static_cast<double>(cents[b]);
         }
-        for (std::size_t b = 0; b < bodies; ++b) own[b] = static_cast<double>(cents[b]);
         it = own_.emplace(own_key, std::move(own)).first;
       }
       // Cents are whole numbers far below 2^53, so the scope sum is exact before the division.
@@ -567,6 +574,40 @@ std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, in
     out[i] = distinct;
   }
   return out;
+}
+
+const std::int64_t* Evaluator::by_source(const CallArgs& a, int year, int source) {
+  // budget() calls without a category differ by source and by planned or actual: one pass
+  // over the year's lines sums, per body, the cents of every source and of all sources, for
+  // both. Rows: (actual ? 1 : 0) * (sources + 1) + (source, or sources for the total).
+  const std::size_t bodies = facts_.body_count();
+  const std::size_t sources = facts_.sources.size();
+  const std::string key = a.plan_kind + "|" + std::to_string(a.variant) + "|" + std::to_string(status_mask(a)) +
+                          "#" + std::to_string(year);
+  auto it = source_tables_.find(key);
+  if (it == source_tables_.end()) {
+    std::vector<std::int64_t> table(2 * (sources + 1) * bodies, 0);
+    const auto& plans = plan_mask(a, Fn::kBudget, year);
+    auto found = facts_.lines_by_year.find(year);
+    if (found != facts_.lines_by_year.end()) {
+      const YearLines& lines = found->second;
+      std::int64_t* planned = table.data();
+      std::int64_t* actual = table.data() + (sources + 1) * bodies;
+      const std::size_t total = sources * bodies;
+      for (std::size_t l = 0; l < lines.size(); ++l) {
+        if (!plans[lines.plan[l]]) continue;
+        const std::size_t at = static_cast<std::size_t>(lines.source[l]) * bodies + static_cast<std::size_t>(lines.body[l]);
+        const std::size_t all = total + static_cast<std::size_t>(lines.body[l]);
+        planned[at] += lines.planned[l];
+        planned[all] += lines.planned[l];
+        actual[at] += lines.actual[l];
+        actual[all] += lines.actual[l];
+      }
+    }
+    it = source_tables_.emplace(key, std::move(table)).first;
+  }
+  const std::size_t row = (a.actual ? sources + 1 : 0) + (source >= 0 ? static_cast<std::size_t>(source) : sources);
+  return it->second.data() + row * bodies;
 }
 
 std::string Evaluator::category_group(const CNode& n) const {

@@ -129,6 +129,8 @@ class Evaluator {
   // The own values of a category-filtered actions() or budget() call: a row of the table that
   // one pass fills for every category of the taxonomy. nullptr when the category is unknown.
   const double* by_category(const CNode& n, int year);
+  // The cents of budget() without a category, per body: of `source` (or all, when -1).
+  const std::int64_t* by_source(const CallArgs& a, int year, int source);
   // The filters of a category-filtered call but its category (and the category's taxonomy).
   std::string category_group(const CNode& n) const;
   std::vector<double> statistic(const std::string& name, const Batch& batch, int year);
@@ -157,6 +159,7 @@ class Evaluator {
   };
   std::unordered_map<std::string, CategoryTable> category_tables_;
   std::vector<std::int64_t> cents_;  // scratch of budget sums, reused
+  std::unordered_map<std::string, std::vector<std::int64_t>> source_tables_;
 };
 
 }  // namespace civicplan::detail
