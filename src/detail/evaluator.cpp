@@ -283,23 +283,7 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
             const std::int64_t* cents = by_source(a, year, source);
             for (std::size_t b = 0; b < bodies; ++b) own[b] = static_cast<double>(cents[b]);
           }
-        } else {  // an unknown category: nothing is under it
-          std::vector<std::int64_t>& cents = cents_;
-          cents.assign(bodies, 0);
-          const auto& plans = plan_mask(a, n.fn, year);
-          const std::vector<char>* cats = &facts_.under(a.category);
-          auto found = facts_.lines_by_year.find(year);
-          if (found != facts_.lines_by_year.end() && (a.source.empty() || source >= 0)) {
-            const YearLines& lines = found->second;
-            const auto& amounts = a.actual ? lines.actual : lines.planned;
-            for (std::size_t l = 0; l < lines.size(); ++l) {
-              if (!plans[lines.plan[l]] || (source >= 0 && lines.source[l] != source)) continue;
-              if (!action_ok(lines.action[l], a, cats)) continue;
-              cents[lines.body[l]] += amounts[l];
-            }
-          }
-          for (std::size_t b = 0; b < bodies; ++b) own[b] = static_cast<double>(cents[b]);
-        }
+        }  // else an unknown category (by_category found none): nothing is under it, the sums stay 0
         it = own_.emplace(own_key, std::move(own)).first;
       }
       // Cents are whole numbers far below 2^53, so the scope sum is exact before the division.
