@@ -12,6 +12,7 @@
 #include "civicplan/error.hpp"
 #include "detail/json_reader.hpp"
 #include "detail/practice_data.hpp"
+#include "detail/practice_search.hpp"
 #include "detail/set_join.hpp"
 #include "detail/text.hpp"
 
@@ -180,29 +181,36 @@ std::vector<PracticeHit> PracticeIndex::search(const std::optional<std::string>&
                                         number_text(*population->max)});
   }
   if (!issues.empty()) throw ValidationError(std::move(issues));
-  std::vector<char> under;
+  int category_id = -1;
   if (category) {
     auto it = d.category_index.find(*category);
     if (it == d.category_index.end()) throw NotFoundError("category", *category);
-    under = d.under(it->second);
+    category_id = it->second;
   }
 
-  // Plans passing the filters, then actions passing the category filter.
-  std::vector<char> plan_ok(d.plans.size(), 0);
-  for (std::size_t p = 0; p < d.plans.size(); ++p) {
-    const auto& plan = d.plans[p];
-    if (!plan.searchable()) continue;
-    if (kind && (plan.body < 0 || d.body_kind[plan.body] != *kind)) continue;
-    if (!years.empty() &&
-        std::none_of(years.begin(), years.end(), [&](int y) { return plan.period.contains(y); }))
-      continue;
-    if (population && (std::isnan(plan.population) || !population->contains(plan.population)))
-      continue;
-    plan_ok[p] = 1;
+  // Plans passing the filters, computed only when a plan filter is given.
+  std::vector<char> plan_ok;
+  if (kind || !years.empty() || population) {
+    plan_ok.assign(d.plans.size(), 0);
+    for (std::size_t p = 0; p < d.plans.size(); ++p) {
+      const auto& plan = d.plans[p];
+      if (!plan.searchable()) continue;
+      if (kind && (plan.body < 0 || d.body_kind[plan.body] != *kind)) continue;
+      if (!years.empty() &&
+          std::none_of(years.begin(), years.end(), [&](int y) { return plan.period.contains(y); }))
+        continue;
+      if (population && (std::isnan(plan.population) || !population->contains(plan.population)))
+        continue;
+      plan_ok[p] = 1;
+    }
   }
-  auto passes = [&](int doc) {
-    return plan_ok[d.doc_plan[doc]] && (!category || d.doc_under(doc, under));
-  };
+  detail::DocumentFilter filter;
+  if (!plan_ok.empty()) filter.plans = &plan_ok;
+  if (category_id >= 0) {
+    filter.docs = d.category_docs.data() + d.category_doc_offsets[category_id];
+    filter.docs_end = d.category_docs.data() + d.category_doc_offsets[category_id + 1];
+    filter.bitmap = &d.category_bitmaps[category_id];
+  }
   auto hit = [&](int doc, double score) {
     const auto& plan = d.plans[d.doc_plan[doc]];
     return PracticeHit{
@@ -212,63 +220,25 @@ std::vector<PracticeHit> PracticeIndex::search(const std::optional<std::string>&
 
   std::vector<PracticeHit> hits;
   if (!text || blank(*text)) {
+    // Every document passing the filters, in doc_rank order.
+    const auto under = category ? d.under(category_id) : std::vector<char>();
     for (int doc : d.by_rank) {
-      if (!passes(doc)) continue;
+      if (!d.doc_searchable(doc) || (filter.plans && !plan_ok[d.doc_plan[doc]]) ||
+          (category && !d.doc_under(doc, under)))
+        continue;
       hits.push_back(hit(doc, 0));
       if (hits.size() == n_limit) break;
     }
     return hits;
   }
 
-  // BM25 accumulated term by term over the postings of the query terms.
   const auto terms = query_terms(d, *text);
-  // Scratch accumulators per thread, sized to the index and cleared where touched, so that a
-  // query costs its postings and not the size of the index.
-  thread_local std::vector<double> score;
-  thread_local std::vector<std::uint64_t> matched;
-  const std::size_t docs = d.doc_plan.size();
-  if (score.size() < docs) {
-    score.assign(docs, 0.0);
-    matched.assign(docs, 0);
-  }
-  std::vector<int> touched;
-  struct Clear {  // leaves the scratch clean however the query ends
-    const std::vector<int>& touched;
-    ~Clear() {
-      for (int doc : touched) score[doc] = 0, matched[doc] = 0;
-    }
-  } clear{touched};
-  const double n = static_cast<double>(d.searchable);
-  for (std::size_t q = 0; q < terms.size(); ++q) {
-    if (terms[q].id < 0) continue;
-    const auto begin = d.term_offsets[terms[q].id], end = d.term_offsets[terms[q].id + 1];
-    const double df = static_cast<double>(end - begin);
-    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-    for (auto k = begin; k < end; ++k) {
-      const int doc = d.posting_doc[k];
-      const double tf = d.posting_tf[k];
-      const double norm = detail::kBm25K1 * (1.0 - detail::kBm25B +
-                                             detail::kBm25B * d.doc_length[doc] / d.average_length);
-      score[doc] += idf * tf * (detail::kBm25K1 + 1.0) / (tf + norm);
-      if (!matched[doc]) touched.push_back(doc);
-      matched[doc] |= std::uint64_t{1} << q;
-    }
-  }
-  std::vector<int> found;
-  for (int doc : touched) {
-    if (passes(doc)) found.push_back(doc);
-  }
-  auto better = [&](int x, int y) {
-    return score[x] != score[y] ? score[x] > score[y] : d.doc_rank[x] < d.doc_rank[y];
-  };
-  const std::size_t keep = std::min(found.size(), n_limit);
-  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(keep), found.end(),
-                    better);
-  found.resize(keep);
-  for (int doc : found) {
-    hits.push_back(hit(doc, score[doc]));
+  std::vector<int> term_ids;
+  for (const auto& t : terms) term_ids.push_back(t.id);
+  for (const auto& found : detail::best_documents(d, term_ids, filter, n_limit)) {
+    hits.push_back(hit(found.doc, found.score));
     for (std::size_t q = 0; q < terms.size(); ++q) {
-      if (matched[doc] & (std::uint64_t{1} << q))
+      if (found.matched & (std::uint64_t{1} << q))
         hits.back().matched_terms.push_back(terms[q].word);
     }
   }

@@ -44,6 +44,95 @@ void add_terms(const std::vector<int>& ids, int weight, bool own_text,
   length += weight * static_cast<int>(ids.size());
 }
 
+// The bitmap of an ascending list of documents when it is dense, else an empty one.
+DocBitmap bitmap_of(const int* docs, std::size_t size, std::size_t all_docs, bool with_rank) {
+  DocBitmap b;
+  if (size * kDenseShare < all_docs) return b;
+  b.words.assign((all_docs + 63) / 64, 0);
+  for (std::size_t k = 0; k < size; ++k)
+    b.words[docs[k] / 64] |= std::uint64_t{1} << (docs[k] % 64);
+  if (with_rank) {
+    b.rank.reserve(b.words.size());
+    std::uint32_t before = 0;
+    for (std::size_t k = 0, w = 0; w < b.words.size(); ++w) {
+      b.rank.push_back(before);
+      for (; k < size && docs[k] / 64 == static_cast<int>(w); ++k) ++before;
+    }
+  }
+  return b;
+}
+
+// What searches prune with: term_max_score, and the bitmaps of dense terms with their bounds.
+void build_score_bounds(PracticeData& d) {
+  const std::size_t terms = d.term_offsets.size() - 1;
+  d.term_max_score.assign(terms, 0.0);
+  d.term_bitmaps.resize(terms);
+  std::vector<double> scores;
+  for (std::size_t t = 0; t < terms; ++t) {
+    const double term_idf = d.idf(static_cast<int>(t));
+    const auto begin = d.term_offsets[t], end = d.term_offsets[t + 1];
+    scores.clear();
+    for (auto k = begin; k < end; ++k) {
+      scores.push_back(bm25_term_score(term_idf, d.posting_tf[k], d.doc_norm(d.posting_doc[k])));
+      d.term_max_score[t] = std::max(d.term_max_score[t], scores.back());
+    }
+    auto& bitmap = d.term_bitmaps[t];
+    bitmap = bitmap_of(d.posting_doc.data() + begin, scores.size(), d.doc_plan.size(), true);
+    if (bitmap.empty()) continue;
+    std::vector<double> window_max(bitmap.words.size(), 0.0);
+    for (std::size_t k = 0; k < scores.size(); ++k) {
+      auto& m = window_max[d.posting_doc[begin + k] / 64];
+      m = std::max(m, scores[k]);
+    }
+    // The fewest steps whose bound holds, as the search will compute it.
+    bitmap.bounds.reserve(window_max.size());
+    for (double m : window_max) {
+      int steps = m > 0 ? static_cast<int>(std::ceil(m / d.term_max_score[t] * kBoundSteps)) : 0;
+      steps = std::clamp(steps, 0, kBoundSteps);
+      while (step_bound(d.term_max_score[t], steps) < m) ++steps;
+      while (steps > 0 && step_bound(d.term_max_score[t], steps - 1) >= m) --steps;
+      bitmap.bounds.push_back(static_cast<std::uint8_t>(steps));
+    }
+  }
+}
+
+// The documents under each category (category_docs), from the documents' categories.
+void build_category_docs(PracticeData& d) {
+  // Two passes over the documents: count, then place; each document once per category it is
+  // under, however many of its own categories share that ancestor.
+  std::vector<int> under;
+  auto categories_above = [&](int doc) -> const std::vector<int>& {
+    under.clear();
+    for (int k = d.category_offsets[doc]; k < d.category_offsets[doc + 1]; ++k) {
+      const auto& closure = d.category_closure[d.category_items[k]];
+      under.insert(under.end(), closure.begin(), closure.end());
+    }
+    std::sort(under.begin(), under.end());
+    under.erase(std::unique(under.begin(), under.end()), under.end());
+    return under;
+  };
+  const int docs = static_cast<int>(d.doc_plan.size());
+  std::vector<std::int64_t> counts(d.category_refs.size() + 1, 0);
+  for (int doc = 0; doc < docs; ++doc) {
+    if (!d.doc_searchable(doc)) continue;
+    for (int c : categories_above(doc)) ++counts[c + 1];
+  }
+  std::partial_sum(counts.begin(), counts.end(), counts.begin());
+  d.category_doc_offsets = counts;
+  d.category_docs.resize(static_cast<std::size_t>(counts.back()));
+  for (int doc = 0; doc < docs; ++doc) {
+    if (!d.doc_searchable(doc)) continue;
+    for (int c : categories_above(doc)) d.category_docs[counts[c]++] = doc;
+  }
+  d.category_bitmaps.resize(d.category_refs.size());
+  for (std::size_t c = 0; c < d.category_refs.size(); ++c) {
+    const auto begin = d.category_doc_offsets[c], end = d.category_doc_offsets[c + 1];
+    d.category_bitmaps[c] =
+        bitmap_of(d.category_docs.data() + begin, static_cast<std::size_t>(end - begin),
+                  d.doc_plan.size(), false);
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Registry& registry) {
@@ -100,6 +189,7 @@ std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Re
     info.status = p.status;
     info.first_doc = static_cast<int>(d->doc_plan.size());
     info.doc_count = static_cast<int>(p.actions.size());
+    d->largest_plan = std::max(d->largest_plan, info.doc_count);
     const int plan_no = static_cast<int>(d->plans.size());
     if (info.body >= 0) d->body_plans[info.body].push_back(plan_no);
     for (const auto& a : p.actions) {
@@ -179,7 +269,15 @@ std::shared_ptr<const PracticeData> PracticeData::build(const Model& m, const Re
       d->posting_own_text[at] = o.own_text ? 1 : 0;
     }
   }
+  build_score_bounds(*d);
+  build_category_docs(*d);
   return d;
+}
+
+double PracticeData::idf(int term) const {
+  const double n = static_cast<double>(searchable);
+  const double df = static_cast<double>(term_offsets[term + 1] - term_offsets[term]);
+  return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
 std::vector<std::string> PracticeData::doc_categories(int d) const {

@@ -23,6 +23,34 @@ inline constexpr double kBm25K1 = 1.2;
 inline constexpr double kBm25B = 0.75;
 inline constexpr int kTitleWeight = 2;
 inline constexpr int kLabelWeight = 1;
+/// A set of documents holding at least 1/kDenseShare of them is also kept as a bitmap, which is
+/// then no larger than its list of document ids.
+inline constexpr std::size_t kDenseShare = 32;
+
+/// The BM25 weight of one term in one document: `tf` (weighted) occurrences of a term of
+/// inverse document frequency `idf` in a document of length normalisation `norm`. The index's
+/// score bounds and the search evaluate this same expression, so a bound holds bit for bit.
+inline double bm25_term_score(double idf, double tf, double norm) {
+  return idf * tf * (kBm25K1 + 1.0) / (tf + norm);
+}
+
+/// Window score bounds are kept in steps of 1/kBoundSteps of a term's highest score.
+inline constexpr int kBoundSteps = 255;
+/// The score bound of `steps` steps for a term whose highest score is `max_score`.
+inline double step_bound(double max_score, int steps) {
+  return steps == kBoundSteps ? max_score : max_score * steps / kBoundSteps;
+}
+
+/// A set of documents as a bitmap: bit d % 64 of words[d / 64] is set for document d. For the
+/// documents of a term, rank[w] counts those of the words before w, which makes the position of
+/// a document's posting a popcount away, and step_bound(term max score, bounds[w]) is at least
+/// the score of each document of word w.
+struct DocBitmap {
+  std::vector<std::uint64_t> words;
+  std::vector<std::uint32_t> rank;
+  std::vector<std::uint8_t> bounds;
+  bool empty() const { return words.empty(); }
+};
 
 struct PracticeData {
   struct PlanInfo {
@@ -65,21 +93,40 @@ struct PracticeData {
   std::vector<int> by_rank;              ///< documents in that order
   std::vector<float> doc_length;         ///< weighted number of terms (0 when not searchable)
   double average_length = 1;
+  int largest_plan = 0;        ///< the most documents of one plan
   std::size_t searchable = 0;  ///< documents of approved and archived plans
 
   // The inverted index of searchable documents: term -> (document, weighted frequency), over the
-  // title, the description and the labels of the action's categories.
+  // title, the description and the labels of the action's categories. The postings of term t
+  // are term_offsets[t] .. [t + 1], by ascending document.
   std::unordered_map<std::string, int> term_index;
   std::vector<std::int64_t> term_offsets{0};
   std::vector<int> posting_doc;
   std::vector<std::uint16_t> posting_tf;
-  std::vector<char> posting_own_text;  ///< 1 when the term is in the title or description
+  std::vector<char> posting_own_text;   ///< 1 when the term is in the title or description
+  std::vector<double> term_max_score;   ///< the highest bm25_term_score of each term
+  std::vector<DocBitmap> term_bitmaps;  ///< the documents of each dense term, with ranks
+
+  // The searchable documents filed under each category or below it, ascending:
+  // category_docs[category_doc_offsets[c] .. [c + 1]).
+  std::vector<std::int64_t> category_doc_offsets{0};
+  std::vector<int> category_docs;
+  std::vector<DocBitmap> category_bitmaps;  ///< the same, for dense categories, without ranks
 
   static std::shared_ptr<const PracticeData> build(const Model& model, const Registry& registry);
 
+  /// ln(1 + (N - df + 0.5) / (df + 0.5)), N the searchable documents, df those with the term.
+  double idf(int term) const;
+  /// The BM25 length normalisation of document `d`, k1 (1 - b + b length / average_length).
+  double doc_norm(int d) const {
+    return kBm25K1 * (1.0 - kBm25B + kBm25B * doc_length[d] / average_length);
+  }
   bool doc_searchable(int d) const { return plans[doc_plan[d]].searchable(); }
   std::string doc_ref(int d) const { return plans[doc_plan[d]].id + "/" + doc_action[d]; }
   std::vector<std::string> doc_categories(int d) const;
+  /// A doc_rank no document from `d` on is below: plans are contiguous in both orders, so a
+  /// document's rank is at least the first document of its plan.
+  int rank_floor(int d) const { return d - largest_plan + 1; }
   /// True when some category of document `d` has `under[category]` set.
   bool doc_under(int d, const std::vector<char>& under) const;
   /// Mask over category ids: the category `id` and everything below it.

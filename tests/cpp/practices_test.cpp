@@ -2,6 +2,7 @@
 // Tests of best practices: search, recommendations, taxonomy usage, near-duplicates, feedback.
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 #include <sstream>
@@ -235,6 +236,133 @@ TEST_CASE("search filters by kind of body, population and year", "[practices]") 
         std::vector<std::string>{"pm2-2021/a1", "pm5-2022/a1", "pm5-2022/a2"});
   CHECK(all(std::nullopt, std::nullopt, {2021}) == std::vector<std::string>{"pm2-2021/a1"});
   CHECK(all(std::nullopt, std::nullopt, {2020}).empty());
+}
+
+TEST_CASE("equal scores are ordered by action id across a long plan", "[practices]") {
+  // 250 identical actions stored in shuffled id order: the best ones are the lowest ids,
+  // wherever the plan stores them.
+  std::mt19937 random(7);
+  std::vector<int> ids(250);
+  std::iota(ids.begin(), ids.end(), 0);
+  std::shuffle(ids.begin(), ids.end(), random);
+  json actions = json::array();
+  for (int id : ids) {
+    char ref[8];
+    std::snprintf(ref, sizeof ref, "a%03d", id);
+    actions.push_back(action(ref, "Nido comunale", "Servizio educativo.", {"tx:T1"}));
+  }
+  json b = world();
+  b["plans"] = json::array(
+      {plan("pa", "m1", 2022, "approved", actions), plan("pb", "m2", 2022, "approved", actions)});
+  const PracticeIndex index(read_bundle(b));
+  for (const char* text : {"nido", "nido servizio"}) {
+    for (int limit : {1, 3, 10, 300}) {
+      const auto hits =
+          index.search(std::string(text), std::nullopt, std::nullopt, std::nullopt, {}, limit);
+      REQUIRE(hits.size() == static_cast<std::size_t>(limit));
+      for (int i = 0; i < limit; ++i) {
+        char ref[12];
+        std::snprintf(ref, sizeof ref, "%s/a%03d", i < 250 ? "pa" : "pb", i % 250);
+        CHECK(hits[static_cast<std::size_t>(i)].action == ref);
+        CHECK(hits[static_cast<std::size_t>(i)].score == hits[0].score);
+      }
+    }
+  }
+}
+
+TEST_CASE("a search for the best few hits equals the head of the full ranking", "[practices]") {
+  // Many actions over a small vocabulary: common words (kept as bitmaps by the index), rare
+  // ones (kept as lists), repeated words, and texts repeated word for word so that scores tie
+  // often. Plans are longer than a 64-action window and their action ids are shuffled, so that
+  // ties are broken by an order (plan id, action id) unlike the order actions are stored in.
+  std::mt19937 random(20240612);
+  json b = world();
+  const std::vector<std::string> codes = {"tx:T1", "tx:T2", "tx:T3", "tx:T4"};
+  auto word = [&]() {
+    return random() % 4 == 0 ? "r" + std::to_string(random() % 200)
+                             : "k" + std::to_string(random() % 10);
+  };
+  auto words = [&](int n) {
+    std::string text;
+    for (int k = 0; k < n; ++k) text += word() + " ";
+    return text;
+  };
+  std::vector<std::pair<std::string, std::string>> templates;  // texts shared word for word
+  for (int i = 0; i < 12; ++i)
+    templates.emplace_back(words(2), words(static_cast<int>(random() % 4)));
+  json plans = json::array();
+  const std::vector<std::string> bodies = {"m1", "m2", "m3", "m4", "m5", "d1"};
+  for (const auto& body_id : bodies) {
+    for (int year = 2020; year <= 2022; ++year) {
+      std::vector<int> ids(60 + random() % 100);
+      std::iota(ids.begin(), ids.end(), 0);
+      std::shuffle(ids.begin(), ids.end(), random);
+      json actions = json::array();
+      for (int id : ids) {
+        auto [title, description] = templates[random() % templates.size()];
+        if (random() % 5 < 2) {
+          title = words(1 + static_cast<int>(random() % 3));
+          description = words(static_cast<int>(random() % 12));
+        }
+        std::vector<std::string> categories = {codes[random() % codes.size()]};
+        if (random() % 5 == 0) categories.push_back(codes[random() % codes.size()]);
+        char ref[8];
+        std::snprintf(ref, sizeof ref, "a%03d", id);
+        actions.push_back(action(ref, title, description, categories));
+      }
+      const std::string status = random() % 8 == 0 ? "draft" : "approved";
+      plans.push_back(
+          plan("p-" + body_id + "-" + std::to_string(year), body_id, year, status, actions));
+    }
+  }
+  b["plans"] = plans;
+  const PracticeIndex index(read_bundle(b));
+  REQUIRE(index.size() > 1500);
+
+  struct Query {
+    std::string text;
+    std::optional<std::string> category, body_kind;
+    std::optional<PopulationRange> population;
+    std::vector<int> years;
+  };
+  std::vector<Query> queries;
+  const std::vector<std::optional<std::string>> categories = {
+      std::nullopt,         std::nullopt,        std::string("tx:A"),
+      std::string("tx:T1"), std::string("tx:B"), std::string("tx:T4")};
+  for (int i = 0; i < 400; ++i) {
+    Query q;
+    q.text = words(1 + static_cast<int>(random() % 4));
+    if (random() % 10 == 0) q.text += "nessuna k1";  // a word no action has, a repeated word
+    q.category = categories[random() % categories.size()];
+    if (random() % 6 == 0) q.body_kind = random() % 2 ? "municipality" : "district";
+    if (random() % 6 == 0) q.population = PopulationRange{4000, 5000};
+    if (random() % 6 == 0) q.years = {2020 + static_cast<int>(random() % 3)};
+    queries.push_back(q);
+  }
+  std::size_t compared = 0;
+  for (const auto& q : queries) {
+    // With a limit above the number of matches nothing can be pruned: every match is scored.
+    const auto all = index.search(q.text, q.category, q.body_kind, q.population, q.years, 100000);
+    INFO("query \"" << q.text << "\" in " << q.category.value_or("-"));
+    // The full ranking: by score, then plan id and action id.
+    for (std::size_t i = 1; i < all.size(); ++i) {
+      const auto& x = all[i - 1];
+      const auto& y = all[i];
+      CHECK((x.score > y.score || (x.score == y.score && std::make_pair(x.plan, x.action) <
+                                                             std::make_pair(y.plan, y.action))));
+    }
+    for (int limit : {1, 2, 5, 20, 64}) {
+      const auto head = index.search(q.text, q.category, q.body_kind, q.population, q.years, limit);
+      REQUIRE(head.size() == std::min(all.size(), static_cast<std::size_t>(limit)));
+      for (std::size_t i = 0; i < head.size(); ++i) {
+        CHECK(head[i].action == all[i].action);
+        CHECK(head[i].score == all[i].score);
+        CHECK(head[i].matched_terms == all[i].matched_terms);
+      }
+      compared += head.size();
+    }
+  }
+  CHECK(compared > 10000);
 }
 
 TEST_CASE("invalid search arguments raise clear errors", "[practices]") {
