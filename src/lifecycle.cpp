@@ -189,9 +189,23 @@ PlanProgress plan_progress(const Plan& plan, const Date& date) {
 
 ImportSummary Workspace::Impl::apply(const Model& delta, const detail::Origins& origins, std::vector<Issue> issues,
                                      const std::optional<std::string>& user) {
+  return apply(Model(delta), origins, std::move(issues), user);
+}
+
+ImportSummary Workspace::Impl::apply(Model&& incoming, const detail::Origins& origins, std::vector<Issue> issues,
+                                     const std::optional<std::string>& user) {
   return transact([&](const Model& current, detail::Store& st) {
-    Model merged = current;
-    merged.merge(delta);
+    Model merged;
+    const Model* in = &incoming;
+    if (current.empty()) {
+      // The first import: the delta is the new model; `in` stays readable as the delta.
+      merged = std::move(incoming);
+      in = &merged;
+    } else {
+      merged = current;
+      merged.merge(incoming);
+    }
+    const Model& delta = *in;
     check(merged, origins, issues);
     if (!issues.empty()) throw ValidationError(std::move(issues));
     if (user) {
@@ -204,7 +218,7 @@ ImportSummary Workspace::Impl::apply(const Model& delta, const detail::Origins& 
     const std::string time = now_iso();
     const std::string who = user.value_or("");
     for (const auto& [id, p] : delta.plans) {
-      st.append_revision({id, p.revision, time, who, "import"}, nlohmann::json(p).dump());
+      st.append_revision({id, p.revision, time, who, "import"}, p);
       auto old = current.plans.find(id);
       AuditEntry e{0, time, who, "import", "plan:" + id, p.revision, std::nullopt, ""};
       if (old != current.plans.end()) e.before_revision = old->second.revision;
@@ -271,7 +285,7 @@ std::int64_t Workspace::Impl::write_plan(const std::optional<std::string>& user,
     delta.plans[plan.id] = plan;
     st.write(delta);
     const std::string time = now_iso();
-    st.append_revision({plan.id, plan.revision, time, user.value_or(""), operation}, nlohmann::json(plan).dump());
+    st.append_revision({plan.id, plan.revision, time, user.value_or(""), operation}, plan);
     AuditEntry e{0, time, user.value_or(""), operation, "plan:" + plan.id, plan.revision, std::nullopt, detail};
     if (old != current.plans.end()) e.before_revision = old->second.revision;
     st.append_audit(e);

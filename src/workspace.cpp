@@ -11,6 +11,7 @@
 
 #include "civicplan/bundle.hpp"
 #include "civicplan/error.hpp"
+#include "detail/bundle_stream.hpp"
 #include "detail/csv.hpp"
 #include "detail/json_reader.hpp"
 #include "detail/workspace_impl.hpp"
@@ -30,7 +31,7 @@ std::size_t ImportSummary::total() const {
 }
 
 
-Workspace::Workspace() : impl_(std::make_shared<Impl>()) { impl_->store = detail::make_memory_store(); }
+Workspace::Workspace() : impl_(std::make_shared<Impl>()) { impl_->store = detail::make_memory_store(&impl_->model); }
 Workspace::Workspace(std::shared_ptr<Impl> impl, std::optional<std::string> user)
     : impl_(std::move(impl)), user_(std::move(user)) {}
 
@@ -51,21 +52,26 @@ std::optional<std::string> Workspace::path() const {
   return impl_->store->path();
 }
 
+ImportSummary Workspace::Impl::import_parsed(Model&& delta, const detail::Origins& origins, std::vector<Issue> issues,
+                                             const std::optional<std::string>& user) {
+  if (!issues.empty()) {
+    // Report reference problems too, against the current state, so every issue is listed at once.
+    std::lock_guard<std::recursive_mutex> lock(mutex);
+    sync();
+    Model merged = model;
+    merged.merge(delta);
+    check(merged, origins, issues);
+    throw ValidationError(std::move(issues));
+  }
+  return apply(std::move(delta), origins, {}, user);
+}
+
 ImportSummary Workspace::import_bundle(const nlohmann::json& bundle) {
   std::vector<Issue> issues;
   detail::Reader reader(issues);
   detail::Origins origins;
   Model delta = detail::parse_bundle(bundle, reader, origins);
-  if (!issues.empty()) {
-    // Report reference problems too, against the current state, so every issue is listed at once.
-    std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-    impl_->sync();
-    Model merged = impl_->model;
-    merged.merge(delta);
-    Impl::check(merged, origins, issues);
-    throw ValidationError(std::move(issues));
-  }
-  return impl_->apply(delta, origins, {}, user_);
+  return impl_->import_parsed(std::move(delta), origins, std::move(issues), user_);
 }
 
 ImportSummary Workspace::import_statistics(const std::vector<Statistic>& rows, const std::string& source) {
@@ -89,7 +95,13 @@ ImportSummary Workspace::import_statistics(const std::vector<Statistic>& rows, c
 ImportSummary Workspace::import_file(const std::string& path) {
   const bool csv = path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 ||
                                         path.compare(path.size() - 4, 4, ".CSV") == 0);
-  if (!csv) return import_bundle(read_json_file(path));
+  if (!csv) {
+    std::vector<Issue> issues;
+    detail::Reader reader(issues);
+    detail::Origins origins;
+    Model delta = detail::read_bundle_file(path, reader, origins);
+    return impl_->import_parsed(std::move(delta), origins, std::move(issues), user_);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw NotFoundError("file", path);
   std::ostringstream ss;

@@ -385,12 +385,21 @@ class Compiler {
 
 Vocabulary Vocabulary::from_model(const Model& m) {
   Vocabulary v;
-  for (const auto& [key, s] : m.statistics) v.statistics.insert(s.variable);
+  // Names repeat in runs (a body's variables, an action's sources): skip a repeat of the last.
+  auto add = [](std::set<std::string>& to, const std::string& name, const std::string*& last) {
+    if (last && *last == name) return;
+    to.insert(name);
+    last = &name;
+  };
+  const std::string* last_variable = nullptr;
+  const std::string* last_kind = nullptr;
+  const std::string* last_source = nullptr;
+  for (const auto& [key, s] : m.statistics) add(v.statistics, s.variable, last_variable);
   for (const auto& [id, p] : m.plans) {
-    v.plan_kinds.insert(p.kind);
+    add(v.plan_kinds, p.kind, last_kind);
     for (const auto& o : p.objectives) v.objectives.insert(o.id);
     for (const auto& a : p.actions) {
-      for (const auto& b : a.budget) v.sources.insert(b.source);
+      for (const auto& b : a.budget) add(v.sources, b.source, last_source);
     }
   }
   for (const char* k : {"family", "zone", "digital_agenda", "social"}) v.plan_kinds.insert(k);

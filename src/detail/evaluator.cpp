@@ -625,7 +625,9 @@ const double* Evaluator::by_category(const CNode& n, int year) {
   const CallArgs& a = n.call;
   const int category = facts_.categories.find(a.category);
   if (category < 0) return nullptr;
-  const auto [first, end] = facts_.category_range[category];
+  // Not a structured binding: lambdas below use both, which C++17 does not allow for bindings.
+  const auto first = facts_.category_range[category].first;
+  const auto end = facts_.category_range[category].second;
   const std::size_t bodies = facts_.body_count();
   // The rows: every category announced for the call's group when the call was announced, else
   // the call's own category alone.

@@ -95,7 +95,8 @@ class SqliteStore final : public Store {
   const std::string& path() const override { return path_; }
   bool persistent() const override { return true; }
 
-  void append_revision(const PlanRevision& r, const std::string& data) override {
+  void append_revision(const PlanRevision& r, const Plan& plan) override {
+    const std::string data = json(plan).dump();
     guard([&] {
       SQLite::Statement q(*db_,
                           "INSERT INTO plan_revisions(plan, revision, time, user, operation, data) "
@@ -485,6 +486,7 @@ namespace {
 // that a rollback leaves nothing behind.
 class MemoryStore final : public Store {
  public:
+  explicit MemoryStore(const Model* model) : model_(model) {}
   Model load() override { return Model{}; }
   bool changed_since_load() override { return false; }
   void begin_write() override {
@@ -493,14 +495,14 @@ class MemoryStore final : public Store {
   }
   void write(const Model&) override {}
   void commit() override {
-    for (auto& [r, data] : pending_revisions_) {
-      auto& list = revisions_[r.plan];
-      const auto revision = r.revision;  // structured bindings cannot be captured in C++17
-      list.erase(std::remove_if(list.begin(), list.end(),
-                                [&](const std::pair<PlanRevision, std::string>& x) { return x.first.revision == revision; }),
+    for (auto& k : pending_revisions_) {
+      auto& list = revisions_[k.revision.plan];
+      const auto revision = k.revision.revision;
+      list.erase(std::remove_if(list.begin(), list.end(), [&](const Kept& x) { return x.revision.revision == revision; }),
                  list.end());
-      list.emplace_back(r, data);
-      std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first.revision < y.first.revision; });
+      list.push_back(std::move(k));
+      std::sort(list.begin(), list.end(),
+                [](const Kept& x, const Kept& y) { return x.revision.revision < y.revision.revision; });
     }
     for (auto& e : pending_audit_) {
       e.sequence = static_cast<std::int64_t>(audit_.size()) + 1;
@@ -515,22 +517,30 @@ class MemoryStore final : public Store {
   }
   const std::string& path() const override { return path_; }
   bool persistent() const override { return false; }
-  void append_revision(const PlanRevision& r, const std::string& data) override {
-    pending_revisions_.emplace_back(r, data);
+  void append_revision(const PlanRevision& r, const Plan&) override {
+    // The plan is about to replace the one in the model: write down the model's (still
+    // current) state of every revision that was read from it.
+    auto it = revisions_.find(r.plan);
+    if (it != revisions_.end()) {
+      for (auto& k : it->second) {
+        if (!k.data) k.data = current(r.plan, k.revision.revision);
+      }
+    }
+    pending_revisions_.push_back({r, std::nullopt});
   }
   std::vector<PlanRevision> history(const std::string& plan) override {
     std::vector<PlanRevision> out;
     auto it = revisions_.find(plan);
     if (it != revisions_.end()) {
-      for (const auto& [r, data] : it->second) out.push_back(r);
+      for (const auto& k : it->second) out.push_back(k.revision);
     }
     return out;
   }
   std::optional<std::string> revision_data(const std::string& plan, std::int64_t revision) override {
     auto it = revisions_.find(plan);
     if (it == revisions_.end()) return std::nullopt;
-    for (const auto& [r, data] : it->second) {
-      if (r.revision == revision) return data;
+    for (const auto& k : it->second) {
+      if (k.revision.revision == revision) return k.data ? *k.data : current(plan, revision);
     }
     return std::nullopt;
   }
@@ -545,15 +555,31 @@ class MemoryStore final : public Store {
   }
 
  private:
+  // A kept revision; without data it is the plan as the model holds it.
+  struct Kept {
+    PlanRevision revision;
+    std::optional<std::string> data;
+  };
+
+  // The JSON of the model's plan, which is at `revision`.
+  std::string current(const std::string& plan, std::int64_t revision) const {
+    auto p = model_->plans.find(plan);
+    if (p == model_->plans.end() || p->second.revision != revision) {
+      throw StorageError("kept revision " + plan + "@" + std::to_string(revision) + " is no longer held");
+    }
+    return json(p->second).dump();
+  }
+
+  const Model* model_;
   std::string path_;
-  std::map<std::string, std::vector<std::pair<PlanRevision, std::string>>> revisions_;
+  std::map<std::string, std::vector<Kept>> revisions_;
   std::vector<AuditEntry> audit_;
-  std::vector<std::pair<PlanRevision, std::string>> pending_revisions_;
+  std::vector<Kept> pending_revisions_;
   std::vector<AuditEntry> pending_audit_;
 };
 
 }  // namespace
 
-std::unique_ptr<Store> make_memory_store() { return std::make_unique<MemoryStore>(); }
+std::unique_ptr<Store> make_memory_store(const Model* model) { return std::make_unique<MemoryStore>(model); }
 
 }  // namespace civicplan::detail

@@ -32,8 +32,9 @@ class Store {
   /// False for the in-memory store.
   virtual bool persistent() const = 0;
 
-  /// Keeps a revision of a plan (its JSON); only inside a write transaction.
-  virtual void append_revision(const PlanRevision& revision, const std::string& data) = 0;
+  /// Keeps `plan` as a revision of it; only inside a write transaction, before the model that
+  /// holds `plan` is swapped in.
+  virtual void append_revision(const PlanRevision& revision, const Plan& plan) = 0;
   /// The kept revisions of a plan, oldest first.
   virtual std::vector<PlanRevision> history(const std::string& plan) = 0;
   /// The JSON of one kept revision, if kept.
@@ -45,8 +46,10 @@ class Store {
                                         const std::optional<std::string>& object) = 0;
 };
 
-/// A store that keeps revisions and the audit log in memory (for Workspace()).
-std::unique_ptr<Store> make_memory_store();
+/// A store that keeps revisions and the audit log in memory (for Workspace()). `model` is the
+/// workspace's model, which must outlive the store: the latest revision of a plan is read from
+/// it until the plan changes, instead of being kept as a second copy.
+std::unique_ptr<Store> make_memory_store(const Model* model);
 
 /// Opens (creating if absent) and migrates the SQLite workspace at `path`.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path);

@@ -446,50 +446,106 @@ std::optional<std::string> parse_definition_id(const json& v, const std::string&
 }
 
 template <class T, class Parse, class Key, class Store>
-void read_array(const json& bundle, const char* name, Reader& r, Origins& origins, Parse parse, Key key,
-                Store store) {
-  const json* arr = r.array(bundle, name, "", false);
-  if (!arr) return;
-  Seen seen;
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const auto path = item(name, i);
-    std::optional<T> obj = parse((*arr)[i], path, r);
-    if (!obj) continue;
-    const std::string k = key(*obj);
-    if (!seen.add(k, path, r, std::is_same<T, Statistic>::value || std::is_same<T, LedgerEntry>::value ||
-                                      std::is_same<T, CertificationRecord>::value || std::is_same<T, Feedback>::value
-                                  ? "record"
-                                  : "id")) {
-      continue;
-    }
-    origins.set(name, k, path);
-    store(std::move(*obj));
+void read_element(const json& v, const std::string& path, Reader& r, Seen& seen, Origins& origins, const char* name,
+                  Parse parse, Key key, Store store) {
+  std::optional<T> obj = parse(v, path, r);
+  if (!obj) return;
+  const std::string k = key(*obj);
+  if (!seen.add(k, path, r, std::is_same<T, Statistic>::value || std::is_same<T, LedgerEntry>::value ||
+                                    std::is_same<T, CertificationRecord>::value || std::is_same<T, Feedback>::value
+                                ? "record"
+                                : "id")) {
+    return;
   }
+  origins.set(name, k, path);
+  store(std::move(*obj));
 }
 
 }  // namespace
 
-Model parse_bundle(const json& bundle, Reader& r, Origins& origins) {
+struct BundleBuilder::State {
+  State(Reader& reader, Origins& o) : r(reader), origins(o), issues(kArrays.size()), seen(kArrays.size()) {}
+  Reader& r;
+  Origins& origins;
   Model m;
+  // Issues and ids of each array apart, so that they are reported in kArrays order whatever
+  // the order of the arrays in the input.
+  std::vector<std::vector<Issue>> issues;
+  std::vector<Seen> seen;
+};
+
+BundleBuilder::BundleBuilder(Reader& r, Origins& origins) : state_(std::make_unique<State>(r, origins)) {}
+BundleBuilder::~BundleBuilder() = default;
+
+int BundleBuilder::array_index(const std::string& name) {
+  for (std::size_t i = 0; i < kArrays.size(); ++i) {
+    if (kArrays[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void BundleBuilder::element(int array, std::size_t index, const json& v) {
+  State& s = *state_;
+  const char* name = kArrays.at(static_cast<std::size_t>(array)).c_str();
+  const std::string path = item(name, index);
+  Reader r(s.issues[static_cast<std::size_t>(array)]);
+  Seen& seen = s.seen[static_cast<std::size_t>(array)];
+  Model& m = s.m;
+  Origins& origins = s.origins;
+  const std::string which = name;
+  if (which == "bodies") {
+    read_element<Body>(v, path, r, seen, origins, name, parse_body, [](const Body& b) { return b.id; },
+                       [&](Body&& b) { m.bodies[b.id] = std::move(b); });
+  } else if (which == "taxonomies") {
+    read_element<Taxonomy>(v, path, r, seen, origins, name, parse_taxonomy, [](const Taxonomy& t) { return t.id(); },
+                           [&](Taxonomy&& t) { m.taxonomies[t.id()] = std::move(t); });
+  } else if (which == "crosswalks") {
+    read_element<Crosswalk>(v, path, r, seen, origins, name, parse_crosswalk, [](const Crosswalk& c) { return c.id; },
+                            [&](Crosswalk&& c) { m.crosswalks[c.id] = std::move(c); });
+  } else if (which == "plans") {
+    read_element<Plan>(v, path, r, seen, origins, name, parse_plan, [](const Plan& p) { return p.id; },
+                       [&](Plan&& p) { m.plans[p.id] = std::move(p); });
+  } else if (which == "statistics") {
+    read_element<Statistic>(v, path, r, seen, origins, name, parse_statistic, statistic_key, [&](Statistic&& st) {
+      m.statistics[StatisticKey{st.body, st.variable, st.year}] = std::move(st);
+    });
+  } else if (which == "feedback") {
+    read_element<Feedback>(v, path, r, seen, origins, name, parse_feedback, feedback_key,
+                           [&](Feedback&& f) { m.feedback.insert(std::move(f)); });
+  } else if (which == "certifications") {
+    read_element<CertificationRecord>(v, path, r, seen, origins, name, parse_certification, certification_key,
+                                      [&](CertificationRecord&& c) {
+                                        m.certifications[CertificationKey{c.body, c.scheme, c.date.to_string()}] =
+                                            std::move(c);
+                                      });
+  } else if (which == "cases") {
+    read_element<Case>(v, path, r, seen, origins, name, parse_case, [](const Case& c) { return c.id; },
+                       [&](Case&& c) { m.cases[c.id] = std::move(c); });
+  } else if (which == "ledger") {
+    read_element<LedgerEntry>(v, path, r, seen, origins, name, parse_ledger, ledger_key, [&](LedgerEntry&& l) {
+      m.ledger[LedgerKey{l.body, l.service, l.year}] = std::move(l);
+    });
+  } else if (which == "places") {
+    read_element<Place>(v, path, r, seen, origins, name, parse_place, [](const Place& p) { return p.id; },
+                        [&](Place&& p) { m.places[p.id] = std::move(p); });
+  } else if (which == "indicators" || which == "rulesets") {
+    auto& target = which == "indicators" ? m.indicators : m.rulesets;
+    auto id = parse_definition_id(v, path, r);
+    if (!id || !seen.add(*id, path, r)) return;
+    origins.set(name, *id, path);
+    target[*id] = v;
+  } else if (which == "users") {
+    read_element<User>(v, path, r, seen, origins, name, parse_user, [](const User& u) { return u.id; },
+                       [&](User&& u) { m.users[u.id] = std::move(u); });
+  }
+}
+
+Model BundleBuilder::finish(const json& header) {
+  State& s = *state_;
+  Reader& r = s.r;
   std::vector<const char*> allowed{"format", "version"};
   for (const auto& a : kArrays) allowed.push_back(a.c_str());
-  if (!bundle.is_object()) {
-    r.error("", "expected a bundle object {\"format\": \"civicplan-bundle\", ...}, got " + describe(bundle));
-    return m;
-  }
-  if (auto deep = too_deep(bundle, "")) {
-    r.error(*deep, "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    return m;
-  }
-  {
-    std::vector<Issue> malformed;
-    check_utf8(bundle, "", malformed);
-    if (!malformed.empty()) {
-      for (auto& issue : malformed) r.error(issue.path, issue.message);
-      return m;
-    }
-  }
-  for (const auto& kv : bundle.items()) {
+  for (const auto& kv : header.items()) {
     bool known = false;
     for (const char* a : allowed) known = known || kv.key() == a;
     if (!known) {
@@ -497,52 +553,45 @@ Model parse_bundle(const json& bundle, Reader& r, Origins& origins) {
       r.error(kv.key(), "unknown field " + quote(kv.key()) + did_you_mean(kv.key(), names));
     }
   }
-  if (auto format = r.string(bundle, "format", "", true); format && *format != kBundleFormat) {
+  if (auto format = r.string(header, "format", "", true); format && *format != kBundleFormat) {
     r.error("format", "expected \"civicplan-bundle\", got " + quote(*format));
   }
-  r.integer(bundle, "version", "", true, kBundleVersion, kBundleVersion, "bundle version");
+  r.integer(header, "version", "", true, kBundleVersion, kBundleVersion, "bundle version");
+  for (std::size_t a = 0; a < kArrays.size(); ++a) {
+    // An array member given as something else than an array (arrays were read element by element).
+    if (const json* v = Reader::get(header, kArrays[a].c_str()); v && !v->is_array()) {
+      Reader(s.issues[a]).array(header, kArrays[a].c_str(), "", false);
+    }
+    for (auto& issue : s.issues[a]) r.error(issue.path, issue.message);
+    s.issues[a].clear();
+  }
+  return std::move(s.m);
+}
 
-  read_array<Body>(bundle, "bodies", r, origins, parse_body, [](const Body& b) { return b.id; },
-                   [&](Body&& b) { m.bodies[b.id] = std::move(b); });
-  read_array<Taxonomy>(bundle, "taxonomies", r, origins, parse_taxonomy, [](const Taxonomy& t) { return t.id(); },
-                       [&](Taxonomy&& t) { m.taxonomies[t.id()] = std::move(t); });
-  read_array<Crosswalk>(bundle, "crosswalks", r, origins, parse_crosswalk, [](const Crosswalk& c) { return c.id; },
-                        [&](Crosswalk&& c) { m.crosswalks[c.id] = std::move(c); });
-  read_array<Plan>(bundle, "plans", r, origins, parse_plan, [](const Plan& p) { return p.id; },
-                   [&](Plan&& p) { m.plans[p.id] = std::move(p); });
-  read_array<Statistic>(bundle, "statistics", r, origins, parse_statistic, statistic_key, [&](Statistic&& s) {
-    m.statistics[StatisticKey{s.body, s.variable, s.year}] = std::move(s);
-  });
-  read_array<Feedback>(bundle, "feedback", r, origins, parse_feedback, feedback_key,
-                       [&](Feedback&& f) { m.feedback.insert(std::move(f)); });
-  read_array<CertificationRecord>(bundle, "certifications", r, origins, parse_certification, certification_key,
-                                  [&](CertificationRecord&& c) {
-                                    m.certifications[CertificationKey{c.body, c.scheme, c.date.to_string()}] =
-                                        std::move(c);
-                                  });
-  read_array<Case>(bundle, "cases", r, origins, parse_case, [](const Case& c) { return c.id; },
-                   [&](Case&& c) { m.cases[c.id] = std::move(c); });
-  read_array<LedgerEntry>(bundle, "ledger", r, origins, parse_ledger, ledger_key, [&](LedgerEntry&& l) {
-    m.ledger[LedgerKey{l.body, l.service, l.year}] = std::move(l);
-  });
-  read_array<Place>(bundle, "places", r, origins, parse_place, [](const Place& p) { return p.id; },
-                    [&](Place&& p) { m.places[p.id] = std::move(p); });
-  for (const char* name : {"indicators", "rulesets"}) {
-    auto& target = std::string(name) == "indicators" ? m.indicators : m.rulesets;
-    const json* arr = r.array(bundle, name, "", false);
-    if (!arr) continue;
-    Seen seen;
-    for (std::size_t i = 0; i < arr->size(); ++i) {
-      const auto path = item(name, i);
-      auto id = parse_definition_id((*arr)[i], path, r);
-      if (!id || !seen.add(*id, path, r)) continue;
-      origins.set(name, *id, path);
-      target[*id] = (*arr)[i];
+Model parse_bundle(const json& bundle, Reader& r, Origins& origins) {
+  if (!bundle.is_object()) {
+    r.error("", "expected a bundle object {\"format\": \"civicplan-bundle\", ...}, got " + describe(bundle));
+    return Model{};
+  }
+  if (auto deep = too_deep(bundle, "")) {
+    r.error(*deep, "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return Model{};
+  }
+  {
+    std::vector<Issue> malformed;
+    check_utf8(bundle, "", malformed);
+    if (!malformed.empty()) {
+      for (auto& issue : malformed) r.error(issue.path, issue.message);
+      return Model{};
     }
   }
-  read_array<User>(bundle, "users", r, origins, parse_user, [](const User& u) { return u.id; },
-                   [&](User&& u) { m.users[u.id] = std::move(u); });
-  return m;
+  BundleBuilder builder(r, origins);
+  for (std::size_t a = 0; a < kArrays.size(); ++a) {
+    const json* arr = Reader::get(bundle, kArrays[a].c_str());
+    if (!arr || !arr->is_array()) continue;
+    for (std::size_t i = 0; i < arr->size(); ++i) builder.element(static_cast<int>(a), i, (*arr)[i]);
+  }
+  return builder.finish(bundle);
 }
 
 namespace {
@@ -591,31 +640,34 @@ bool category_exists(const Model& m, const std::string& ref) {
   return t != m.taxonomies.end() && t->second.contains(c->code);
 }
 
-void check_category(const Model& m, const std::string& ref, const std::string& path, std::vector<Issue>& out) {
+// `path()` names where the reference is; it is built only for a report.
+template <class Path>
+void check_category(const Model& m, const std::string& ref, Path path, std::vector<Issue>& out) {
   auto c = CategoryRef::parse(ref);
   if (!c) return;  // malformed references are reported while parsing
   auto t = m.taxonomies.find(c->taxonomy);
   if (t == m.taxonomies.end()) {
     std::vector<std::string> names;
     for (const auto& kv : m.taxonomies) names.push_back(kv.first);
-    out.push_back({path, "unknown category " + quote(ref) + ": no taxonomy " + quote(c->taxonomy) +
+    out.push_back({path(), "unknown category " + quote(ref) + ": no taxonomy " + quote(c->taxonomy) +
                              did_you_mean(c->taxonomy, names)});
   } else if (!t->second.contains(c->code)) {
     std::vector<std::string> codes;
     for (const auto& n : t->second.nodes()) codes.push_back(n.code);
     auto s = suggest(c->code, codes);
-    out.push_back({path, "unknown category " + quote(ref) +
+    out.push_back({path(), "unknown category " + quote(ref) +
                              (s.empty() ? "" : " (did you mean " + quote(c->taxonomy + ":" + s) + "?)")});
   }
 }
 
-void check_body(const Model& m, const std::string& id, const std::string& path, std::vector<Issue>& out) {
+template <class Path>
+void check_body(const Model& m, const std::string& id, Path path, std::vector<Issue>& out) {
   if (id.empty() || m.bodies.count(id)) return;
   std::vector<std::string> names;
   if (m.bodies.size() < 5000) {
     for (const auto& kv : m.bodies) names.push_back(kv.first);
   }
-  out.push_back({path, "unknown body " + quote(id) + did_you_mean(id, names)});
+  out.push_back({path(), "unknown body " + quote(id) + did_you_mean(id, names)});
 }
 
 }  // namespace
@@ -625,7 +677,7 @@ void check_model(const Model& m, const Origins& origins, std::vector<Issue>& out
   for (const auto& [id, body] : m.bodies) {
     const auto path = origins.of("bodies", id);
     for (std::size_t i = 0; i < body.parents.size(); ++i) {
-      check_body(m, body.parents[i].id, child(item(child(path, "parents"), i), "id"), out);
+      check_body(m, body.parents[i].id, [&] { return child(item(child(path, "parents"), i), "id"); }, out);
     }
   }
   if (auto cycle = Registry(m.bodies).find_cycle()) {
@@ -681,7 +733,7 @@ void check_model(const Model& m, const Origins& origins, std::vector<Issue>& out
   std::map<std::string, std::vector<std::string>> based_on_graph, previous_graph;
   for (const auto& [id, plan] : m.plans) {
     const auto path = origins.of("plans", id);
-    check_body(m, plan.body, child(path, "body"), out);
+    check_body(m, plan.body, [&] { return child(path, "body"); }, out);
     if (plan.based_on) {
       if (!m.plans.count(*plan.based_on)) {
         out.push_back({child(path, "based_on"), "unknown plan " + quote(*plan.based_on)});
@@ -710,18 +762,19 @@ void check_model(const Model& m, const Origins& origins, std::vector<Issue>& out
     std::map<std::string, std::vector<std::string>> depends;
     for (std::size_t i = 0; i < plan.actions.size(); ++i) {
       const auto& a = plan.actions[i];
-      const auto ap = item(child(path, "actions"), i);
+      // Paths are built only for a report.
+      auto action_path = [&] { return item(child(path, "actions"), i); };
       for (std::size_t k = 0; k < a.categories.size(); ++k) {
-        check_category(m, a.categories[k], item(child(ap, "categories"), k), out);
+        check_category(m, a.categories[k], [&] { return item(child(action_path(), "categories"), k); }, out);
       }
       if (a.objective && !objectives.count(*a.objective)) {
         std::vector<std::string> names;
         for (const auto& o : plan.objectives) names.push_back(o.id);
-        out.push_back({child(ap, "objective"), "unknown objective " + quote(*a.objective) + did_you_mean(*a.objective, names)});
+        out.push_back({child(action_path(), "objective"), "unknown objective " + quote(*a.objective) + did_you_mean(*a.objective, names)});
       }
       for (std::size_t k = 0; k < a.depends_on.size(); ++k) {
         if (!action_ids.count(a.depends_on[k])) {
-          out.push_back({item(child(ap, "depends_on"), k), "unknown action " + quote(id + "/" + a.depends_on[k])});
+          out.push_back({item(child(action_path(), "depends_on"), k), "unknown action " + quote(id + "/" + a.depends_on[k])});
         } else {
           depends[a.id].push_back(a.depends_on[k]);
         }
@@ -740,27 +793,36 @@ void check_model(const Model& m, const Origins& origins, std::vector<Issue>& out
 
   // Records.
   for (const auto& [key, s] : m.statistics) {
-    if (!m.bodies.count(s.body)) check_body(m, s.body, child(origins.of("statistics", statistic_key(s)), "body"), out);
+    const Statistic& st = s;  // lambdas cannot capture structured bindings in C++17
+    if (!m.bodies.count(st.body)) {
+      check_body(m, st.body, [&] { return child(origins.of("statistics", statistic_key(st)), "body"); }, out);
+    }
   }
   for (const auto& f : m.feedback) {
     if (!find_action(m, f.action)) {
       out.push_back({child(origins.of("feedback", feedback_key(f)), "action"), "unknown action " + quote(f.action)});
     }
   }
-  for (const auto& [id, p] : m.places) check_body(m, p.body, child(origins.of("places", id), "body"), out);
+  for (const auto& kv : m.places) {
+    check_body(m, kv.second.body, [&] { return child(origins.of("places", kv.first), "body"); }, out);
+  }
   for (const auto& [key, c] : m.certifications) {
-    check_body(m, c.body, child(origins.of("certifications", certification_key(c)), "body"), out);
+    const CertificationRecord& record = c;
+    check_body(m, record.body, [&] { return child(origins.of("certifications", certification_key(record)), "body"); }, out);
   }
   for (const auto& [id, c] : m.cases) {
-    const auto path = origins.of("cases", id);
-    check_body(m, c.body, child(path, "body"), out);
-    if (!category_exists(m, c.service)) check_category(m, c.service, child(path, "service"), out);
+    const std::string& case_id = id;
+    auto path = [&] { return origins.of("cases", case_id); };
+    check_body(m, c.body, [&] { return child(path(), "body"); }, out);
+    if (!category_exists(m, c.service)) check_category(m, c.service, [&] { return child(path(), "service"); }, out);
   }
-  for (const auto& [key, l] : m.ledger) check_body(m, l.body, child(origins.of("ledger", ledger_key(l)), "body"), out);
+  for (const auto& kv : m.ledger) {
+    check_body(m, kv.second.body, [&] { return child(origins.of("ledger", ledger_key(kv.second)), "body"); }, out);
+  }
   for (const auto& [id, u] : m.users) {
     const auto path = origins.of("users", id);
     for (std::size_t i = 0; i < u.roles.size(); ++i) {
-      check_body(m, u.roles[i].body, child(item(child(path, "roles"), i), "body"), out);
+      check_body(m, u.roles[i].body, [&] { return child(item(child(path, "roles"), i), "body"); }, out);
     }
   }
 }

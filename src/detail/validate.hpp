@@ -3,8 +3,10 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "civicplan/model.hpp"
@@ -24,7 +26,7 @@ class Origins {
   bool has(const std::string& kind, const std::string& key) const { return paths_.count(kind + '\x1f' + key) > 0; }
 
  private:
-  std::map<std::string, std::string> paths_;
+  std::unordered_map<std::string, std::string> paths_;
 };
 
 std::string statistic_key(const Statistic& s);
@@ -45,6 +47,29 @@ std::optional<CertificationRecord> parse_certification(const json& v, const std:
 std::optional<Case> parse_case(const json& v, const std::string& path, Reader& r);
 std::optional<LedgerEntry> parse_ledger(const json& v, const std::string& path, Reader& r);
 std::optional<User> parse_user(const json& v, const std::string& path, Reader& r);
+
+/// Builds a model from a bundle one element of its top-level arrays at a time, so that a file
+/// can be read while it is parsed, without holding its whole tree. Reports the issues
+/// parse_bundle would, in the same order.
+class BundleBuilder {
+ public:
+  BundleBuilder(Reader& r, Origins& origins);
+  ~BundleBuilder();
+  BundleBuilder(const BundleBuilder&) = delete;
+  BundleBuilder& operator=(const BundleBuilder&) = delete;
+
+  /// The position of `name` among the bundle's arrays, or -1.
+  static int array_index(const std::string& name);
+  /// Reads element `index` of the array number `array` (see array_index).
+  void element(int array, std::size_t index, const json& v);
+  /// Checks the bundle's other members (`header`: format, version, unknown fields, arrays given
+  /// as something else than arrays), reports every issue to the reader and returns the model.
+  Model finish(const json& header);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// Parses a whole bundle: the header, every array, duplicates within the bundle.
 /// Records where each object came from in `origins`.

@@ -110,6 +110,14 @@ struct Workspace::Impl {
   // Validates `delta` over the current model and commits it, journaling what it changed.
   ImportSummary apply(const Model& delta, const detail::Origins& origins, std::vector<Issue> issues,
                       const std::optional<std::string>& user);
+  // The same, taking `delta` over: into an empty workspace it becomes the model, uncopied.
+  ImportSummary apply(Model&& delta, const detail::Origins& origins, std::vector<Issue> issues,
+                      const std::optional<std::string>& user);
+
+  // Imports a parsed bundle and the issues found parsing it: with any, throws ValidationError
+  // listing them and the reference problems of the bundle over the current model.
+  ImportSummary import_parsed(Model&& delta, const detail::Origins& origins, std::vector<Issue> issues,
+                              const std::optional<std::string>& user);
 
   // Writes a new state of one plan made by `make` from the current model: the row, a kept
   // revision and an audit entry, in one transaction. Returns the new revision.
