@@ -391,10 +391,10 @@ std::optional<Ruleset> parse_ruleset(const json& v, const std::string& path, Rea
 }
 
 std::shared_ptr<const RulesetSet> RulesetSet::build(const Model& m, const Origins& origins,
-                                                    std::vector<Issue>& issues) {
+                                                    std::vector<Issue>& issues, const Vocabulary* given) {
   auto set = std::make_shared<RulesetSet>();
   Reader r(issues);
-  const Vocabulary base = Vocabulary::from_model(m);
+  const Vocabulary base = given ? *given : Vocabulary::from_model(m);
   for (const auto& [id, definition] : m.rulesets) {
     const std::string path = origins.of("rulesets", id);
     auto rs = parse_ruleset(definition, path, r);

@@ -219,10 +219,10 @@ std::optional<Indicator> parse_indicator(const json& v, const std::string& path,
 }
 
 std::shared_ptr<const IndicatorSet> IndicatorSet::build(const Model& m, const Origins& origins,
-                                                        std::vector<Issue>& issues) {
+                                                        std::vector<Issue>& issues, const Vocabulary* given) {
   auto set = std::make_shared<IndicatorSet>();
   Reader r(issues);
-  const Vocabulary vocab = Vocabulary::from_model(m);
+  const Vocabulary vocab = given ? *given : Vocabulary::from_model(m);
   for (const auto& [id, definition] : m.indicators) {
     const std::string path = origins.of("indicators", id);
     auto ind = parse_indicator(definition, path, r);

@@ -26,7 +26,9 @@ class IndicatorSet {
  public:
   /// Parses and compiles every indicator of `m`, checks that indicator() references form no
   /// cycle; every problem is reported with the indicator's path from `origins`.
-  static std::shared_ptr<const IndicatorSet> build(const Model& m, const Origins& origins, std::vector<Issue>& issues);
+  /// `vocab`, when given, is Vocabulary::from_model(m), computed once by the caller.
+  static std::shared_ptr<const IndicatorSet> build(const Model& m, const Origins& origins, std::vector<Issue>& issues,
+                                                   const Vocabulary* vocab = nullptr);
 
   const CompiledIndicator* find(const std::string& id) const;
   /// The compiled formula of `id` that applies in `year`, or nullptr.

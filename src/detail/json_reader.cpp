@@ -2,6 +2,8 @@
 // Field readers that collect issues with JSON paths.
 #include "detail/json_reader.hpp"
 
+#include <cstdio>
+
 #include "civicplan/bundle.hpp"
 
 #include <algorithm>
@@ -87,6 +89,15 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
 std::string child(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 std::string item(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+void set_item(std::string& out, const std::string& path, std::size_t i) {
+  char digits[24];
+  const int n = std::snprintf(digits, sizeof digits, "%zu", i);
+  out.assign(path);
+  out += '[';
+  out.append(digits, static_cast<std::size_t>(n));
+  out += ']';
+}
 
 json money_to_json(Money m) {
   if (m.cents() % 100 == 0) return json(m.cents() / 100);

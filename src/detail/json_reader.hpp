@@ -30,6 +30,8 @@ std::string quote(const std::string& s);
 std::string child(const std::string& path, const std::string& key);
 /// `path[i]`
 std::string item(const std::string& path, std::size_t i);
+/// Sets `out` to `path[i]`, reusing its storage (for paths built once per element of a loop).
+void set_item(std::string& out, const std::string& path, std::size_t i);
 /// Money as a JSON number of euros: integral amounts as integers.
 json money_to_json(Money m);
 

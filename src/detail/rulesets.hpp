@@ -38,7 +38,9 @@ class RulesetSet {
  public:
   /// Parses and compiles every ruleset of `m` (rule expressions see the version's parameters,
   /// the workspace's indicators and the other schemes); rejects certified() cycles.
-  static std::shared_ptr<const RulesetSet> build(const Model& m, const Origins& origins, std::vector<Issue>& issues);
+  /// `vocab`, when given, is Vocabulary::from_model(m), computed once by the caller.
+  static std::shared_ptr<const RulesetSet> build(const Model& m, const Origins& origins, std::vector<Issue>& issues,
+                                                 const Vocabulary* vocab = nullptr);
 
   const CompiledRuleset* find(const std::string& id) const;
   const std::map<std::string, CompiledRuleset>& all() const { return rulesets_; }

@@ -41,12 +41,36 @@ class Seen {
   std::unordered_map<std::string, std::string> first_;
 };
 
+// Tracks the first element of an array (a bundle array, a plan's actions) with each key, to report duplicates.
+class FirstIndex {
+ public:
+  bool add(const std::string& key, const char* array, std::size_t index, Reader& r, const char* what = "id") {
+    auto [it, inserted] = first_.emplace(key, index);
+    if (!inserted) {
+      r.error(item(array, index),
+              std::string("duplicate ") + what + " " + quote(key) + " (first at " + item(array, it->second) + ")");
+    }
+    return inserted;
+  }
+
+ private:
+  std::unordered_map<std::string, std::size_t> first_;
+};
+
 }  // namespace
 
 std::string Origins::of(const std::string& kind, const std::string& key) const {
-  auto it = paths_.find(kind + '\x1f' + key);
-  if (it != paths_.end()) return it->second;
+  auto k = paths_.find(kind);
+  if (k != paths_.end()) {
+    auto it = k->second.find(key);
+    if (it != k->second.end()) return it->second.item ? item(kind, it->second.item - 1) : it->second.path;
+  }
   return "workspace." + kind + "[" + quote(key) + "]";
+}
+
+bool Origins::has(const std::string& kind, const std::string& key) const {
+  auto k = paths_.find(kind);
+  return k != paths_.end() && k->second.count(key) > 0;
 }
 
 std::string statistic_key(const Statistic& s) { return s.body + "," + s.variable + "," + std::to_string(s.year); }
@@ -182,8 +206,9 @@ std::optional<Action> parse_action(const json& v, const std::string& path, Reade
   }
   if (const json* arr = r.array(v, "budget", path, false)) {
     const auto p = child(path, "budget");
+    std::string ip;
     for (std::size_t i = 0; i < arr->size(); ++i) {
-      const auto ip = item(p, i);
+      set_item(ip, p, i);
       const auto& b = (*arr)[i];
       if (!r.object(b, ip, {"year", "source", "planned", "actual"})) continue;
       BudgetLine line;
@@ -201,8 +226,9 @@ std::optional<Action> parse_action(const json& v, const std::string& path, Reade
   }
   if (const json* arr = r.array(v, "targets", path, false)) {
     const auto p = child(path, "targets");
+    std::string ip;
     for (std::size_t i = 0; i < arr->size(); ++i) {
-      const auto ip = item(p, i);
+      set_item(ip, p, i);
       const auto& t = (*arr)[i];
       if (!r.object(t, ip, {"metric", "unit", "baseline", "target", "actual"})) continue;
       Target target;
@@ -216,8 +242,9 @@ std::optional<Action> parse_action(const json& v, const std::string& path, Reade
   }
   if (const json* arr = r.array(v, "progress", path, false)) {
     const auto p = child(path, "progress");
+    std::string ip;
     for (std::size_t i = 0; i < arr->size(); ++i) {
-      const auto ip = item(p, i);
+      set_item(ip, p, i);
       const auto& e = (*arr)[i];
       if (!r.object(e, ip, {"date", "completion", "note"})) continue;
       Progress progress;
@@ -310,14 +337,16 @@ std::optional<Plan> parse_plan(const json& v, const std::string& path, Reader& r
       p.objectives.push_back(std::move(obj));
     }
   }
-  Seen action_ids;
+  FirstIndex action_ids;
   if (const json* arr = r.array(v, "actions", path, false)) {
     const auto ap = child(path, "actions");
+    std::string ip;
+    p.actions.reserve(arr->size());
     for (std::size_t i = 0; i < arr->size(); ++i) {
-      const auto ip = item(ap, i);
+      set_item(ip, ap, i);
       auto action = parse_action((*arr)[i], ip, r, period_ok ? &p.period : nullptr);
       if (!action) continue;
-      if (!action->id.empty()) action_ids.add(action->id, ip, r);
+      if (!action->id.empty()) action_ids.add(action->id, ap.c_str(), i, r);
       p.actions.push_back(std::move(*action));
     }
   }
@@ -445,33 +474,39 @@ std::optional<std::string> parse_definition_id(const json& v, const std::string&
   return r.string(v, "id", path, true);
 }
 
-template <class T, class Parse, class Key, class Store>
-void read_element(const json& v, const std::string& path, Reader& r, Seen& seen, Origins& origins, const char* name,
-                  Parse parse, Key key, Store store) {
-  std::optional<T> obj = parse(v, path, r);
-  if (!obj) return;
-  const std::string k = key(*obj);
-  if (!seen.add(k, path, r, std::is_same<T, Statistic>::value || std::is_same<T, LedgerEntry>::value ||
-                                    std::is_same<T, CertificationRecord>::value || std::is_same<T, Feedback>::value
-                                ? "record"
-                                : "id")) {
-    return;
+
+// Records where an element came from; reports it instead when an earlier one has its key.
+bool first_of_key(const std::string& key, const char* name, std::size_t index, Reader& r, Origins& origins,
+                  const char* what) {
+  if (auto first = origins.add_item(name, key, index)) {
+    r.error(item(name, index),
+            std::string("duplicate ") + what + " " + quote(key) + " (first at " + item(name, *first) + ")");
+    return false;
   }
-  origins.set(name, k, path);
+  return true;
+}
+
+template <class T, class Parse, class Key, class Store>
+void read_element(const json& v, const char* name, std::size_t index, Reader& r, Origins& origins, Parse parse,
+                  Key key, Store store) {
+  std::optional<T> obj = parse(v, item(name, index), r);
+  if (!obj) return;
+  const bool record = std::is_same<T, Statistic>::value || std::is_same<T, LedgerEntry>::value ||
+                      std::is_same<T, CertificationRecord>::value || std::is_same<T, Feedback>::value;
+  if (!first_of_key(key(*obj), name, index, r, origins, record ? "record" : "id")) return;
   store(std::move(*obj));
 }
 
 }  // namespace
 
 struct BundleBuilder::State {
-  State(Reader& reader, Origins& o) : r(reader), origins(o), issues(kArrays.size()), seen(kArrays.size()) {}
+  State(Reader& reader, Origins& o) : r(reader), origins(o), issues(kArrays.size()) {}
   Reader& r;
   Origins& origins;
   Model m;
   // Issues and ids of each array apart, so that they are reported in kArrays order whatever
   // the order of the arrays in the input.
   std::vector<std::vector<Issue>> issues;
-  std::vector<Seen> seen;
 };
 
 BundleBuilder::BundleBuilder(Reader& r, Origins& origins) : state_(std::make_unique<State>(r, origins)) {}
@@ -487,55 +522,52 @@ int BundleBuilder::array_index(const std::string& name) {
 void BundleBuilder::element(int array, std::size_t index, const json& v) {
   State& s = *state_;
   const char* name = kArrays.at(static_cast<std::size_t>(array)).c_str();
-  const std::string path = item(name, index);
   Reader r(s.issues[static_cast<std::size_t>(array)]);
-  Seen& seen = s.seen[static_cast<std::size_t>(array)];
   Model& m = s.m;
   Origins& origins = s.origins;
   const std::string which = name;
   if (which == "bodies") {
-    read_element<Body>(v, path, r, seen, origins, name, parse_body, [](const Body& b) { return b.id; },
+    read_element<Body>(v, name, index, r, origins, parse_body, [](const Body& b) { return b.id; },
                        [&](Body&& b) { m.bodies[b.id] = std::move(b); });
   } else if (which == "taxonomies") {
-    read_element<Taxonomy>(v, path, r, seen, origins, name, parse_taxonomy, [](const Taxonomy& t) { return t.id(); },
+    read_element<Taxonomy>(v, name, index, r, origins, parse_taxonomy, [](const Taxonomy& t) { return t.id(); },
                            [&](Taxonomy&& t) { m.taxonomies[t.id()] = std::move(t); });
   } else if (which == "crosswalks") {
-    read_element<Crosswalk>(v, path, r, seen, origins, name, parse_crosswalk, [](const Crosswalk& c) { return c.id; },
+    read_element<Crosswalk>(v, name, index, r, origins, parse_crosswalk, [](const Crosswalk& c) { return c.id; },
                             [&](Crosswalk&& c) { m.crosswalks[c.id] = std::move(c); });
   } else if (which == "plans") {
-    read_element<Plan>(v, path, r, seen, origins, name, parse_plan, [](const Plan& p) { return p.id; },
+    read_element<Plan>(v, name, index, r, origins, parse_plan, [](const Plan& p) { return p.id; },
                        [&](Plan&& p) { m.plans[p.id] = std::move(p); });
   } else if (which == "statistics") {
-    read_element<Statistic>(v, path, r, seen, origins, name, parse_statistic, statistic_key, [&](Statistic&& st) {
+    read_element<Statistic>(v, name, index, r, origins, parse_statistic, statistic_key, [&](Statistic&& st) {
       m.statistics[StatisticKey{st.body, st.variable, st.year}] = std::move(st);
     });
   } else if (which == "feedback") {
-    read_element<Feedback>(v, path, r, seen, origins, name, parse_feedback, feedback_key,
+    read_element<Feedback>(v, name, index, r, origins, parse_feedback, feedback_key,
                            [&](Feedback&& f) { m.feedback.insert(std::move(f)); });
   } else if (which == "certifications") {
-    read_element<CertificationRecord>(v, path, r, seen, origins, name, parse_certification, certification_key,
+    read_element<CertificationRecord>(v, name, index, r, origins, parse_certification, certification_key,
                                       [&](CertificationRecord&& c) {
                                         m.certifications[CertificationKey{c.body, c.scheme, c.date.to_string()}] =
                                             std::move(c);
                                       });
   } else if (which == "cases") {
-    read_element<Case>(v, path, r, seen, origins, name, parse_case, [](const Case& c) { return c.id; },
+    read_element<Case>(v, name, index, r, origins, parse_case, [](const Case& c) { return c.id; },
                        [&](Case&& c) { m.cases[c.id] = std::move(c); });
   } else if (which == "ledger") {
-    read_element<LedgerEntry>(v, path, r, seen, origins, name, parse_ledger, ledger_key, [&](LedgerEntry&& l) {
+    read_element<LedgerEntry>(v, name, index, r, origins, parse_ledger, ledger_key, [&](LedgerEntry&& l) {
       m.ledger[LedgerKey{l.body, l.service, l.year}] = std::move(l);
     });
   } else if (which == "places") {
-    read_element<Place>(v, path, r, seen, origins, name, parse_place, [](const Place& p) { return p.id; },
+    read_element<Place>(v, name, index, r, origins, parse_place, [](const Place& p) { return p.id; },
                         [&](Place&& p) { m.places[p.id] = std::move(p); });
   } else if (which == "indicators" || which == "rulesets") {
     auto& target = which == "indicators" ? m.indicators : m.rulesets;
-    auto id = parse_definition_id(v, path, r);
-    if (!id || !seen.add(*id, path, r)) return;
-    origins.set(name, *id, path);
+    auto id = parse_definition_id(v, item(name, index), r);
+    if (!id || !first_of_key(*id, name, index, r, origins, "id")) return;
     target[*id] = v;
   } else if (which == "users") {
-    read_element<User>(v, path, r, seen, origins, name, parse_user, [](const User& u) { return u.id; },
+    read_element<User>(v, name, index, r, origins, parse_user, [](const User& u) { return u.id; },
                        [&](User&& u) { m.users[u.id] = std::move(u); });
   }
 }

@@ -19,14 +19,29 @@ namespace civicplan::detail {
 class Origins {
  public:
   void set(const std::string& kind, const std::string& key, std::string path) {
-    paths_[kind + '\x1f' + key] = std::move(path);
+    paths_[kind][key] = Where{std::move(path), 0};
+  }
+  /// The object came from `<kind>[index]` of a bundle (kept as the index, built on demand).
+  void set_item(const std::string& kind, const std::string& key, std::size_t index) {
+    paths_[kind][key] = Where{std::string(), index + 1};
+  }
+  /// set_item, unless an object of `kind` with `key` was recorded already: then nothing changes
+  /// and the result is the index of that first one.
+  std::optional<std::size_t> add_item(const std::string& kind, const std::string& key, std::size_t index) {
+    auto [it, inserted] = paths_[kind].try_emplace(key, Where{std::string(), index + 1});
+    if (inserted) return std::nullopt;
+    return it->second.item ? it->second.item - 1 : 0;
   }
   /// The input path of an object, or `workspace.<kind>["<key>"]`.
   std::string of(const std::string& kind, const std::string& key) const;
-  bool has(const std::string& kind, const std::string& key) const { return paths_.count(kind + '\x1f' + key) > 0; }
+  bool has(const std::string& kind, const std::string& key) const;
 
  private:
-  std::unordered_map<std::string, std::string> paths_;
+  struct Where {
+    std::string path;
+    std::size_t item = 0;  // index + 1 when the path is `<kind>[index]`
+  };
+  std::map<std::string, std::unordered_map<std::string, Where>> paths_;
 };
 
 std::string statistic_key(const Statistic& s);

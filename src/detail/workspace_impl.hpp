@@ -51,8 +51,9 @@ struct Workspace::Impl {
   // Checks a merged model in full: references and cycles, then indicator definitions.
   static void check(const Model& merged, const detail::Origins& origins, std::vector<Issue>& issues) {
     detail::check_model(merged, origins, issues);
-    detail::IndicatorSet::build(merged, origins, issues);
-    detail::RulesetSet::build(merged, origins, issues);
+    const auto vocab = detail::Vocabulary::from_model(merged);
+    detail::IndicatorSet::build(merged, origins, issues, &vocab);
+    detail::RulesetSet::build(merged, origins, issues, &vocab);
   }
 
   const detail::Facts& current_facts() const {
