@@ -110,9 +110,11 @@ bool Reader::object(const json& v, const std::string& path, std::initializer_lis
     return false;
   }
   for (const auto& kv : v.items()) {
+    const std::string& key = kv.key();
     bool known = false;
     for (const char* a : allowed) {
-      if (kv.key() == a) {
+      // The first letter rules out most names without a full comparison.
+      if (!key.empty() && key[0] == a[0] && key == a) {
         known = true;
         break;
       }

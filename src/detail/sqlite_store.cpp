@@ -96,6 +96,23 @@ class SqliteStore final : public Store {
   bool persistent() const override { return true; }
 
   void append_revision(const PlanRevision& r, const Plan& plan) override {
+    // The plan was written by write() in this transaction: its row holds the same JSON, so
+    // copy that instead of serialising the plan again.
+    bool copied = false;
+    guard([&] {
+      SQLite::Statement q(*db_,
+                          "INSERT INTO plan_revisions(plan, revision, time, user, operation, data) "
+                          "SELECT id, revision, ?, ?, ?, data FROM plans WHERE id = ? AND revision = ? "
+                          "ON CONFLICT(plan, revision) DO UPDATE SET time = excluded.time, "
+                          "user = excluded.user, operation = excluded.operation, data = excluded.data");
+      q.bind(1, r.time);
+      q.bind(2, r.user);
+      q.bind(3, r.operation);
+      q.bind(4, r.plan);
+      q.bind(5, static_cast<int64_t>(r.revision));
+      copied = q.exec() > 0;
+    });
+    if (copied) return;
     const std::string data = json(plan).dump();
     guard([&] {
       SQLite::Statement q(*db_,

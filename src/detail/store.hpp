@@ -32,8 +32,8 @@ class Store {
   /// False for the in-memory store.
   virtual bool persistent() const = 0;
 
-  /// Keeps `plan` as a revision of it; only inside a write transaction, before the model that
-  /// holds `plan` is swapped in.
+  /// Keeps `plan` as a revision of it; only inside a write transaction, after write() of a
+  /// delta holding `plan` and before the model that holds it is swapped in.
   virtual void append_revision(const PlanRevision& revision, const Plan& plan) = 0;
   /// The kept revisions of a plan, oldest first.
   virtual std::vector<PlanRevision> history(const std::string& plan) = 0;
