@@ -124,6 +124,14 @@ std::string IndicatorTable::to_csv() const {
   return out.str();
 }
 
+void IndicatorTable::reserve(std::size_t rows) {
+  indicator_codes_.reserve(rows);
+  body_codes_.reserve(rows);
+  years_.reserve(rows);
+  values_.reserve(rows);
+  target_met_.reserve(rows);
+}
+
 void IndicatorTable::append(std::int32_t indicator, std::int32_t body, int year, double value, std::int8_t met) {
   indicator_codes_.push_back(indicator);
   body_codes_.push_back(body);
@@ -318,6 +326,18 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
     for (int year : year_list) {
       if (const CNode* f = formula(ci->def.id, year)) evaluator.expect(*f);
     }
+  }
+  {
+    // Every row at once: the columns are not grown (and copied) while rows are appended.
+    std::size_t rows = 0;
+    for (const auto* ci : chosen) {
+      std::vector<char> level(7, 0);
+      for (auto k : ci->def.levels) level[static_cast<int>(k)] = 1;
+      for (std::size_t b = 0; b < facts.body_count(); ++b) {
+        if (level[static_cast<int>(facts.body_kind[b])] && selected[b]) rows += year_list.size();
+      }
+    }
+    table.reserve(rows);
   }
   std::vector<double> values;
   std::vector<char> has_values(facts.body_count(), 0);

@@ -74,6 +74,8 @@ class CIVICPLAN_API IndicatorTable {
   /// CSV with header indicator,body,year,value,target_met; values rounded to `decimals` when set.
   std::string to_csv() const;
 
+  /// Makes room for `rows` rows in all.
+  void reserve(std::size_t rows);
   /// Appends one row; rows must arrive sorted by (indicator, body, year).
   void append(std::int32_t indicator, std::int32_t body, int year, double value, std::int8_t met);
   std::int32_t add_indicator(const std::string& id, int decimals);

@@ -324,15 +324,35 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
     case Fn::kNewCases: {
       auto it = own_.find(own_key);
       if (it == own_.end()) {
-        std::vector<double> own(bodies, 0.0);
-        const std::vector<char>* svc = a.service.empty() ? nullptr : &facts_.under(a.service);
-        for (const auto& c : facts_.cases) {
-          const bool active = n.fn == Fn::kCases ? (c.opened <= year && year <= c.closed) : c.opened == year;
-          if (!active) continue;
-          if (svc && (svc->empty() || c.service < 0 || !(*svc)[c.service])) continue;
-          own[c.body] += 1;
+        // One pass over the cases counts them for every year the workspace holds data for
+        // (and this one): formulas ask for the same call year after year.
+        std::vector<int> years = facts_.data_years;
+        if (!std::binary_search(years.begin(), years.end(), year)) {
+          years.insert(std::upper_bound(years.begin(), years.end(), year), year);
         }
-        it = own_.emplace(own_key, std::move(own)).first;
+        const std::string suffix = options_.preview ? "#preview" : "";
+        std::vector<std::vector<double>*> own(years.size(), nullptr);
+        std::vector<std::vector<double>> fresh(years.size());
+        for (std::size_t y = 0; y < years.size(); ++y) {
+          const std::string key = n.key + "#" + std::to_string(years[y]) + suffix;
+          if (own_.count(key)) continue;  // already counted
+          fresh[y].assign(bodies, 0.0);
+          own[y] = &fresh[y];
+        }
+        const std::vector<char>* svc = a.service.empty() ? nullptr : &facts_.under(a.service);
+        const bool active_cases = n.fn == Fn::kCases;
+        for (const auto& c : facts_.cases) {
+          if (svc && (svc->empty() || c.service < 0 || !(*svc)[c.service])) continue;
+          // The years this case counts in: [opened, closed] for cases(), its opening year for new_cases().
+          auto y = std::lower_bound(years.begin(), years.end(), c.opened);
+          for (; y != years.end() && (active_cases ? *y <= c.closed : *y == c.opened); ++y) {
+            if (auto* o = own[static_cast<std::size_t>(y - years.begin())]) (*o)[c.body] += 1;
+          }
+        }
+        for (std::size_t y = 0; y < years.size(); ++y) {
+          if (own[y]) own_.emplace(n.key + "#" + std::to_string(years[y]) + suffix, std::move(fresh[y]));
+        }
+        it = own_.find(own_key);
       }
       return scope_sum(it->second.data(), batch, year);
     }
@@ -342,9 +362,11 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
       if (it == own_.end()) {
         std::vector<double> own(bodies, 0.0);
         const int service = a.service.empty() ? -1 : facts_.ledger_services.find(a.service);
-        if (a.service.empty() || service >= 0) {
-          for (const auto& l : facts_.ledger) {
-            if (l.year != year || (service >= 0 && l.service != service)) continue;
+        auto range = facts_.ledger_by_year.find(year);
+        if ((a.service.empty() || service >= 0) && range != facts_.ledger_by_year.end()) {
+          for (std::size_t k = range->second.first; k < range->second.second; ++k) {
+            const auto& l = facts_.ledger[k];
+            if (service >= 0 && l.service != service) continue;
             own[l.body] += static_cast<double>(n.fn == Fn::kCharged ? l.charged : l.collected);
           }
         }

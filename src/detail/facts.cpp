@@ -121,6 +121,14 @@ Facts::Facts(const Model& m) : model_(&m), registry_(std::make_shared<Registry>(
     ledger.push_back(lf);
     years.insert(l.year);
   }
+  std::stable_sort(ledger.begin(), ledger.end(),
+                   [](const LedgerFact& a, const LedgerFact& b) { return a.year < b.year; });
+  for (std::size_t i = 0; i < ledger.size();) {
+    std::size_t j = i;
+    while (j < ledger.size() && ledger[j].year == ledger[i].year) ++j;
+    ledger_by_year[ledger[i].year] = {i, j};
+    i = j;
+  }
   for (const auto& [id, p] : m.places) {
     PlaceFact pf{body(p.body), place_categories.add(p.category), p.since ? p.since->year : INT_MIN};
     if (pf.body >= 0) places.push_back(pf);

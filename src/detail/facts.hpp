@@ -141,7 +141,9 @@ class Facts {
   std::vector<double> feedback_sum;          // per action
   std::vector<int> feedback_count;
   std::vector<CaseFact> cases;
-  std::vector<LedgerFact> ledger;
+  std::vector<LedgerFact> ledger;             // by year, then model order
+  /// Each year's entries of `ledger`: [first, end).
+  std::map<int, std::pair<std::size_t, std::size_t>> ledger_by_year;
   std::vector<PlaceFact> places;
   std::vector<CertificationFact> certifications;
   /// statistics[variable][year] = value per body (kNull when missing).
