@@ -69,6 +69,18 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // 2 -> 3: a kept revision whose data is NULL is the one the plans row holds, so that a
+    // plan is stored once until it changes (its data is copied into the revision then).
+    R"sql(
+CREATE TABLE plan_revisions_3 (
+  plan TEXT NOT NULL, revision INTEGER NOT NULL, time TEXT NOT NULL, user TEXT NOT NULL,
+  operation TEXT NOT NULL, data TEXT,
+  PRIMARY KEY (plan, revision)) WITHOUT ROWID;
+INSERT INTO plan_revisions_3(plan, revision, time, user, operation, data)
+  SELECT plan, revision, time, user, operation, data FROM plan_revisions;
+DROP TABLE plan_revisions;
+ALTER TABLE plan_revisions_3 RENAME TO plan_revisions;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
@@ -96,13 +108,13 @@ class SqliteStore final : public Store {
   bool persistent() const override { return true; }
 
   void append_revision(const PlanRevision& r, const Plan& plan) override {
-    // The plan was written by write() in this transaction: its row holds the same JSON, so
-    // copy that instead of serialising the plan again.
+    // The plan was written by write() in this transaction: its row holds the revision's data,
+    // so the revision keeps none (NULL) until write() replaces that row.
     bool copied = false;
     guard([&] {
       SQLite::Statement q(*db_,
                           "INSERT INTO plan_revisions(plan, revision, time, user, operation, data) "
-                          "SELECT id, revision, ?, ?, ?, data FROM plans WHERE id = ? AND revision = ? "
+                          "SELECT id, revision, ?, ?, ?, NULL FROM plans WHERE id = ? AND revision = ? "
                           "ON CONFLICT(plan, revision) DO UPDATE SET time = excluded.time, "
                           "user = excluded.user, operation = excluded.operation, data = excluded.data");
       q.bind(1, r.time);
@@ -146,10 +158,17 @@ class SqliteStore final : public Store {
   std::optional<std::string> revision_data(const std::string& plan, std::int64_t revision) override {
     std::optional<std::string> out;
     guard([&] {
-      SQLite::Statement q(*db_, "SELECT data FROM plan_revisions WHERE plan = ? AND revision = ?");
+      SQLite::Statement q(*db_,
+                          "SELECT r.data IS NULL, coalesce(r.data, p.data) FROM plan_revisions r "
+                          "LEFT JOIN plans p ON p.id = r.plan AND p.revision = r.revision "
+                          "WHERE r.plan = ? AND r.revision = ?");
       q.bind(1, plan);
       q.bind(2, static_cast<int64_t>(revision));
-      if (q.executeStep()) out = q.getColumn(0).getString();
+      if (!q.executeStep()) return;
+      if (q.getColumn(1).isNull()) {
+        throw StorageError("kept revision " + plan + "@" + std::to_string(revision) + " has no data");
+      }
+      out = q.getColumn(1).getString();
     });
     return out;
   }
@@ -326,6 +345,14 @@ class SqliteStore final : public Store {
       };
       by_id("taxonomies", d.taxonomies);
       by_id("crosswalks", d.crosswalks);
+      // A kept revision without data is the plans row about to be replaced: copy it first.
+      upsert("UPDATE plan_revisions SET data = (SELECT data FROM plans WHERE id = ?1) WHERE plan = ?1 AND data IS NULL",
+             [&](SQLite::Statement& q) {
+               for (const auto& kv : d.plans) {
+                 q.bind(1, kv.first);
+                 run(q);
+               }
+             });
       upsert("INSERT INTO plans(id, body, kind, status, revision, data) VALUES (?, ?, ?, ?, ?, ?) "
              "ON CONFLICT(id) DO UPDATE SET body = excluded.body, kind = excluded.kind, status = excluded.status, "
              "revision = excluded.revision, data = excluded.data",

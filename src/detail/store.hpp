@@ -55,6 +55,6 @@ std::unique_ptr<Store> make_memory_store(const Model* model);
 std::unique_ptr<Store> open_sqlite_store(const std::string& path);
 
 /// The schema version this build writes.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 }  // namespace civicplan::detail

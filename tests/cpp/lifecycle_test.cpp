@@ -446,3 +446,105 @@ TEST_CASE("plan_progress matches completion()", "[lifecycle]") {
 }
 
 }  // namespace civicplan
+
+namespace civicplan {
+namespace {
+
+// The integer the query `sql` returns.
+int scalar(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &q, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+  const int value = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return value;
+}
+
+int user_version(const std::string& path) { return scalar(path, "PRAGMA user_version"); }
+
+void exec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  INFO((error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+}  // namespace civicplan
+
+TEST_CASE("a plan is stored once until it changes, and its earlier revisions stay readable", "[lifecycle][sqlite]") {
+  using namespace civicplan;
+  test::TempDir dir;
+  const std::string path = (dir.path() / "w.db").string();
+  {
+    Workspace ws = Workspace::open(path);
+    ws.import_bundle(governance());
+  }
+  CHECK(user_version(path) == 3);
+  // The imported revisions keep no copy of their own: the plans rows hold them.
+  const int plans = scalar(path, "SELECT count(*) FROM plans");
+  CHECK(plans > 0);
+  CHECK(scalar(path, "SELECT count(*) FROM plan_revisions WHERE data IS NULL") == plans);
+  {
+    Workspace ws = Workspace::open(path);
+    const Plan first = ws.plan("zone-d1");
+    CHECK(ws.plan_revision("zone-d1", 1) == first);
+    auto j = draft_json(ws, "zone-d1");
+    j["title"] = "Versione 2";
+    ws.as_user("editor_d1").put_plan(j, 1);
+    // Replacing the row wrote the first revision's data out before it was lost.
+    CHECK(ws.plan_revision("zone-d1", 1) == first);
+    CHECK(ws.plan_revision("zone-d1", 2).title == "Versione 2");
+    CHECK(ws.plan_revision("zone-d1", 2) == ws.plan("zone-d1"));
+  }
+  CHECK(scalar(path, "SELECT count(*) FROM plan_revisions WHERE data IS NOT NULL") == 1);
+  Workspace reopened = Workspace::open(path);
+  CHECK(reopened.plan_revision("zone-d1", 1).title == "Piano di zona D1");
+  CHECK(reopened.plan_revision("zone-d1", 2).title == "Versione 2");
+}
+
+TEST_CASE("a version 2 workspace is migrated with its kept revisions", "[lifecycle][sqlite]") {
+  using namespace civicplan;
+  test::TempDir dir;
+  const std::string path = (dir.path() / "w.db").string();
+  std::map<std::int64_t, Plan> kept;
+  {
+    Workspace ws = Workspace::open(path);
+    ws.import_bundle(governance());
+    auto j = draft_json(ws, "zone-d1");
+    j["title"] = "Versione 2";
+    ws.as_user("editor_d1").put_plan(j, 1);
+    for (const auto& r : ws.history("zone-d1")) kept[r.revision] = ws.plan_revision("zone-d1", r.revision);
+  }
+  REQUIRE(kept.size() == 2);
+  // Turn the file back into what version 2 wrote: every revision holds its data, NOT NULL.
+  exec(path, R"sql(
+    BEGIN;
+    CREATE TABLE v2 (
+      plan TEXT NOT NULL, revision INTEGER NOT NULL, time TEXT NOT NULL, user TEXT NOT NULL,
+      operation TEXT NOT NULL, data TEXT NOT NULL,
+      PRIMARY KEY (plan, revision)) WITHOUT ROWID;
+    INSERT INTO v2 SELECT r.plan, r.revision, r.time, r.user, r.operation, coalesce(r.data, p.data)
+      FROM plan_revisions r LEFT JOIN plans p ON p.id = r.plan AND p.revision = r.revision;
+    DROP TABLE plan_revisions;
+    ALTER TABLE v2 RENAME TO plan_revisions;
+    PRAGMA user_version = 2;
+    COMMIT;)sql");
+  REQUIRE(user_version(path) == 2);
+  Workspace ws = Workspace::open(path);
+  CHECK(user_version(path) == 3);
+  REQUIRE(ws.history("zone-d1").size() == 2);
+  for (const auto& [revision, plan] : kept) CHECK(ws.plan_revision("zone-d1", revision) == plan);
+  auto j = draft_json(ws, "zone-d1");
+  j["title"] = "Versione 3";
+  CHECK(ws.as_user("editor_d1").put_plan(j, 2) == 3);
+  CHECK(ws.plan_revision("zone-d1", 2) == kept[2]);
+  CHECK(ws.plan_revision("zone-d1", 3).title == "Versione 3");
+}
