@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 
@@ -112,7 +113,7 @@ class SqliteStore final : public Store {
     // so the revision keeps none (NULL) until write() replaces that row.
     bool copied = false;
     guard([&] {
-      SQLite::Statement q(*db_,
+      SQLite::Statement& q = cached(revision_insert_,
                           "INSERT INTO plan_revisions(plan, revision, time, user, operation, data) "
                           "SELECT id, revision, ?, ?, ?, NULL FROM plans WHERE id = ? AND revision = ? "
                           "ON CONFLICT(plan, revision) DO UPDATE SET time = excluded.time, "
@@ -123,6 +124,7 @@ class SqliteStore final : public Store {
       q.bind(4, r.plan);
       q.bind(5, static_cast<int64_t>(r.revision));
       copied = q.exec() > 0;
+      q.reset();
     });
     if (copied) return;
     const std::string data = json(plan).dump();
@@ -175,7 +177,7 @@ class SqliteStore final : public Store {
 
   void append_audit(const AuditEntry& e) override {
     guard([&] {
-      SQLite::Statement q(*db_,
+      SQLite::Statement& q = cached(audit_insert_,
                           "INSERT INTO audit(time, user, operation, object, revision, before_revision, detail) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)");
       q.bind(1, e.time);
@@ -186,6 +188,7 @@ class SqliteStore final : public Store {
       if (e.before_revision) q.bind(6, static_cast<int64_t>(*e.before_revision)); else q.bind(6);
       q.bind(7, e.detail);
       q.exec();
+      q.reset();
     });
   }
 
@@ -345,26 +348,48 @@ class SqliteStore final : public Store {
       };
       by_id("taxonomies", d.taxonomies);
       by_id("crosswalks", d.crosswalks);
-      // A kept revision without data is the plans row about to be replaced: copy it first.
-      upsert("UPDATE plan_revisions SET data = (SELECT data FROM plans WHERE id = ?1) WHERE plan = ?1 AND data IS NULL",
-             [&](SQLite::Statement& q) {
-               for (const auto& kv : d.plans) {
-                 q.bind(1, kv.first);
-                 run(q);
-               }
-             });
+      // A kept revision without data is the plans row about to be replaced: copy it first
+      // (nothing to do in a workspace that keeps no revision yet, as on a first import).
+      if (!d.plans.empty() && db_->execAndGet("SELECT EXISTS (SELECT 1 FROM plan_revisions)").getInt()) {
+        upsert("UPDATE plan_revisions SET data = (SELECT data FROM plans WHERE id = ?1) WHERE plan = ?1 AND data IS NULL",
+               [&](SQLite::Statement& q) {
+                 for (const auto& kv : d.plans) {
+                   q.bind(1, kv.first);
+                   run(q);
+                 }
+               });
+      }
       upsert("INSERT INTO plans(id, body, kind, status, revision, data) VALUES (?, ?, ?, ?, ?, ?) "
              "ON CONFLICT(id) DO UPDATE SET body = excluded.body, kind = excluded.kind, status = excluded.status, "
              "revision = excluded.revision, data = excluded.data",
              [&](SQLite::Statement& q) {
-               for (const auto& [id, p] : d.plans) {
-                 q.bind(1, id);
-                 q.bind(2, p.body);
-                 q.bind(3, p.kind);
-                 q.bind(4, to_string(p.status));
-                 q.bind(5, static_cast<int64_t>(p.revision));
-                 q.bind(6, json(p).dump());
-                 run(q);
+               // Plans are serialised on a second thread, a block ahead of the inserts.
+               std::vector<const Plan*> plans;
+               plans.reserve(d.plans.size());
+               for (const auto& kv : d.plans) plans.push_back(&kv.second);
+               constexpr std::size_t kBlock = 256;
+               auto serialise = [&plans](std::size_t from) {
+                 std::vector<std::string> texts;
+                 for (std::size_t i = from; i < std::min(from + kBlock, plans.size()); ++i) {
+                   texts.push_back(json(*plans[i]).dump());
+                 }
+                 return texts;
+               };
+               std::future<std::vector<std::string>> next;
+               if (!plans.empty()) next = std::async(std::launch::async, serialise, 0);
+               for (std::size_t from = 0; from < plans.size(); from += kBlock) {
+                 std::vector<std::string> texts = next.get();
+                 if (from + kBlock < plans.size()) next = std::async(std::launch::async, serialise, from + kBlock);
+                 for (std::size_t k = 0; k < texts.size(); ++k) {
+                   const Plan& p = *plans[from + k];
+                   q.bind(1, p.id);
+                   q.bind(2, p.body);
+                   q.bind(3, p.kind);
+                   q.bind(4, to_string(p.status));
+                   q.bind(5, static_cast<int64_t>(p.revision));
+                   q.bindNoCopy(6, texts[k]);  // texts[k] outlives the step
+                   run(q);
+                 }
                }
              });
       upsert("INSERT INTO statistics(body, variable, year, value) VALUES (?, ?, ?, ?) "
@@ -457,6 +482,14 @@ class SqliteStore final : public Store {
  private:
   static constexpr int kBusyTimeoutMs = 10000;
 
+  // A statement prepared once and kept in `slot` (bindings are cleared for the next use).
+  SQLite::Statement& cached(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
+    if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sql);
+    slot->reset();
+    slot->clearBindings();
+    return *slot;
+  }
+
   // Runs `fn`, translating SQLite and JSON exceptions into StorageError naming the file.
   void guard(const std::function<void()>& fn) {
     try {
@@ -516,6 +549,8 @@ class SqliteStore final : public Store {
 
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
+  // Declared after db_: finalised before the connection closes.
+  std::unique_ptr<SQLite::Statement> revision_insert_, audit_insert_;
   std::int64_t load_version_ = -1;
   bool in_write_ = false;
 };
