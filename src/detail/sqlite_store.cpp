@@ -250,10 +250,63 @@ class SqliteStore final : public Store {
         const std::string where = "crosswalks[" + quote(q.getColumn(0).getString()) + "]";
         if (auto c = parse_crosswalk(parse(q, 1, where), where, r)) m.crosswalks.emplace(c->id, std::move(*c));
       });
-      each("SELECT id, data FROM plans ORDER BY id", [&](SQLite::Statement& q) {
-        const std::string where = "plans[" + quote(q.getColumn(0).getString()) + "]";
-        if (auto p = parse_plan(parse(q, 1, where), where, r)) m.plans.emplace(p->id, std::move(*p));
-      });
+      // Stored JSON documents, read a block at a time and parsed on two threads: a second thread
+      // parses one block while this one reads and parses the next. Issues and objects are taken
+      // in row order.
+      auto documents = [&](const char* sql, const char* table, auto parse_object, auto keep) {
+        using Object = typename decltype(parse_object(json(), std::string(), r))::value_type;
+        struct Parsed {
+          std::vector<std::optional<Object>> objects;
+          std::vector<Issue> issues;
+        };
+        using Rows = std::vector<std::pair<std::string, std::string>>;  // where, data
+        auto parse_rows = [&parse_object](const Rows& rows) {
+          Parsed out;
+          Reader reader(out.issues);
+          for (const auto& [where, text] : rows) {
+            json j;
+            try {
+              j = json::parse(text);
+            } catch (const json::exception& e) {
+              out.issues.push_back({where, std::string("stored JSON is unreadable: ") + e.what()});
+            }
+            out.objects.push_back(parse_object(j, where, reader));
+          }
+          return out;
+        };
+        constexpr std::size_t kBlock = 512;
+        SQLite::Statement q(*db_, sql);
+        bool done = false;  // stepping past the last row again is an error
+        auto read_rows = [&] {
+          Rows rows;
+          while (!done && rows.size() < kBlock) {
+            if (!q.executeStep()) {
+              done = true;
+              break;
+            }
+            rows.emplace_back(std::string(table) + "[" + quote(q.getColumn(0).getString()) + "]",
+                              q.getColumn(1).getString());
+          }
+          return rows;
+        };
+        auto take = [&](Parsed&& p) {
+          for (auto& issue : p.issues) issues.push_back(std::move(issue));
+          for (auto& o : p.objects) {
+            if (o) keep(std::move(*o));
+          }
+        };
+        for (;;) {
+          Rows first = read_rows();
+          if (first.empty()) break;
+          auto other = std::async(std::launch::async, parse_rows, std::cref(first));
+          Rows second = read_rows();
+          Parsed here = parse_rows(second);
+          take(other.get());
+          take(std::move(here));
+        }
+      };
+      documents("SELECT id, data FROM plans ORDER BY id", "plans", parse_plan,
+                [&](Plan&& p) { m.plans.emplace(p.id, std::move(p)); });
       each("SELECT body, variable, year, value FROM statistics", [&](SQLite::Statement& q) {
         Statistic s{q.getColumn(1).getString(), q.getColumn(0).getString(), q.getColumn(2).getInt(),
                     q.getColumn(3).getDouble()};
@@ -273,10 +326,8 @@ class SqliteStore final : public Store {
           m.certifications.emplace(CertificationKey{c->body, c->scheme, c->date.to_string()}, std::move(*c));
         }
       });
-      each("SELECT id, data FROM cases", [&](SQLite::Statement& q) {
-        const std::string where = "cases[" + quote(q.getColumn(0).getString()) + "]";
-        if (auto c = parse_case(parse(q, 1, where), where, r)) m.cases.emplace(c->id, std::move(*c));
-      });
+      documents("SELECT id, data FROM cases", "cases", parse_case,
+                [&](Case&& c) { m.cases.emplace(c.id, std::move(c)); });
       each("SELECT body, service, year, charged, collected FROM ledger", [&](SQLite::Statement& q) {
         LedgerEntry l{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
                       Money::from_cents(q.getColumn(3).getInt64()), Money::from_cents(q.getColumn(4).getInt64())};

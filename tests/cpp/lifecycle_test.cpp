@@ -548,3 +548,34 @@ TEST_CASE("a version 2 workspace is migrated with its kept revisions", "[lifecyc
   CHECK(ws.plan_revision("zone-d1", 2) == kept[2]);
   CHECK(ws.plan_revision("zone-d1", 3).title == "Versione 3");
 }
+
+TEST_CASE("opening reads every stored plan, in blocks, and names the first unreadable one", "[lifecycle][sqlite]") {
+  using namespace civicplan;
+  test::TempDir dir;
+  const std::string path = (dir.path() / "w.db").string();
+  // Enough plans and cases for several blocks of the two-thread read.
+  nlohmann::json bundle = test::load_case("minimal_bundle.json");
+  for (int i = 0; i < 1700; ++i) {
+    bundle["plans"].push_back({{"id", "gen" + std::to_string(10000 + i)}, {"kind", "family"}, {"body", "m2"},
+                               {"title", "Piano " + std::to_string(i)}, {"period", {{"from", 2024}, {"to", 2024}}},
+                               {"status", "draft"}, {"variant", "original"}, {"objectives", nlohmann::json::array()},
+                               {"actions", {{{"id", "a"}, {"title", "Azione " + std::to_string(i)}, {"status", "planned"}}}}});
+  }
+  Model imported;
+  {
+    Workspace ws = Workspace::open(path);
+    ws.import_bundle(bundle);
+    imported = ws.model();
+  }
+  REQUIRE(imported.plans.size() > 1700);
+  CHECK(Workspace::open(path).model() == imported);
+  // Two broken rows: the error names the first in id order, whichever thread read it.
+  exec(path, "UPDATE plans SET data = '{\"id\": 12' WHERE id = 'gen11234'; "
+             "UPDATE plans SET data = '[]' WHERE id = 'gen11500'");
+  try {
+    Workspace::open(path);
+    FAIL("expected a StorageError");
+  } catch (const StorageError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("plans[\"gen11234\"]") && Catch::Contains("unreadable"));
+  }
+}
