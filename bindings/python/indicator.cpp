@@ -19,6 +19,28 @@ py::array_t<T> to_array(const std::vector<T>& values) {
   return out;
 }
 
+// names[codes[i]] for every i, as a numpy object array sharing one str object per name: one
+// reference taken per element, no intermediate array.
+template <class Code>
+py::array decode(const py::list& names, const py::array_t<Code>& codes) {
+  const auto n = static_cast<std::size_t>(codes.size());
+  const auto count = static_cast<Code>(names.size());
+  const Code* in = codes.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (static_cast<std::int64_t>(in[i]) < 0 || in[i] >= count) throw py::index_error("code " + std::to_string(in[i]) + " has no name");
+  }
+  py::array out(py::dtype("O"), static_cast<py::ssize_t>(n));
+  auto** data = static_cast<PyObject**>(out.mutable_data());
+  for (std::size_t i = 0; i < n; ++i) {
+    PyObject* name = PyList_GET_ITEM(names.ptr(), static_cast<py::ssize_t>(in[i]));
+    Py_INCREF(name);
+    PyObject* old = data[i];  // a new object array holds NULL (or None)
+    data[i] = name;
+    Py_XDECREF(old);
+  }
+  return out;
+}
+
 py::dict row_to_python(const IndicatorTable::Row& row) {
   py::dict d;
   d["indicator"] = row.indicator;
@@ -32,6 +54,10 @@ py::dict row_to_python(const IndicatorTable::Row& row) {
 }  // namespace
 
 void bind_indicator(py::module_& m) {
+  const char* decode_doc = "names[codes] as an object array of str (one reference per element).";
+  m.def("_decode", &decode<std::int32_t>, py::arg("names"), py::arg("codes").noconvert(), decode_doc);
+  m.def("_decode", &decode<std::uint8_t>, py::arg("names"), py::arg("codes").noconvert(), decode_doc);
+  m.def("_decode", &decode<std::int64_t>, py::arg("names"), py::arg("codes"), decode_doc);
   py::class_<Indicator>(m, "Indicator",
                         "An indicator definition: dated formulas computed for the bodies of some "
                         "kinds, year by year.")

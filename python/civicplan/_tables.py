@@ -6,11 +6,7 @@ from . import _civicplan as _c
 
 def _decode(names, codes):
     """Strings from dictionary codes, sharing one str object per distinct name."""
-    import numpy as np
-
-    table = np.empty(len(names), dtype=object)
-    table[:] = names
-    return table[codes]
+    return _c._decode(list(names), codes)
 
 
 def columns(self: _c.IndicatorTable) -> dict:

@@ -414,34 +414,15 @@ class SqliteStore final : public Store {
              "ON CONFLICT(id) DO UPDATE SET body = excluded.body, kind = excluded.kind, status = excluded.status, "
              "revision = excluded.revision, data = excluded.data",
              [&](SQLite::Statement& q) {
-               // Plans are serialised on a second thread, a block ahead of the inserts.
-               std::vector<const Plan*> plans;
-               plans.reserve(d.plans.size());
-               for (const auto& kv : d.plans) plans.push_back(&kv.second);
-               constexpr std::size_t kBlock = 256;
-               auto serialise = [&plans](std::size_t from) {
-                 std::vector<std::string> texts;
-                 for (std::size_t i = from; i < std::min(from + kBlock, plans.size()); ++i) {
-                   texts.push_back(json(*plans[i]).dump());
-                 }
-                 return texts;
-               };
-               std::future<std::vector<std::string>> next;
-               if (!plans.empty()) next = std::async(std::launch::async, serialise, 0);
-               for (std::size_t from = 0; from < plans.size(); from += kBlock) {
-                 std::vector<std::string> texts = next.get();
-                 if (from + kBlock < plans.size()) next = std::async(std::launch::async, serialise, from + kBlock);
-                 for (std::size_t k = 0; k < texts.size(); ++k) {
-                   const Plan& p = *plans[from + k];
-                   q.bind(1, p.id);
-                   q.bind(2, p.body);
-                   q.bind(3, p.kind);
-                   q.bind(4, to_string(p.status));
-                   q.bind(5, static_cast<int64_t>(p.revision));
-                   q.bindNoCopy(6, texts[k]);  // texts[k] outlives the step
-                   run(q);
-                 }
-               }
+               serialised(d.plans, [&](const Plan& p, const std::string& text) {
+                 q.bind(1, p.id);
+                 q.bind(2, p.body);
+                 q.bind(3, p.kind);
+                 q.bind(4, to_string(p.status));
+                 q.bind(5, static_cast<int64_t>(p.revision));
+                 q.bindNoCopy(6, text);  // text outlives the step
+                 run(q);
+               });
              });
       upsert("INSERT INTO statistics(body, variable, year, value) VALUES (?, ?, ?, ?) "
              "ON CONFLICT(body, variable, year) DO UPDATE SET value = excluded.value",
@@ -466,12 +447,12 @@ class SqliteStore final : public Store {
       upsert("INSERT INTO places(id, body, data) VALUES (?, ?, ?) "
              "ON CONFLICT(id) DO UPDATE SET body = excluded.body, data = excluded.data",
              [&](SQLite::Statement& q) {
-               for (const auto& [id, p] : d.places) {
-                 q.bind(1, id);
+               serialised(d.places, [&](const Place& p, const std::string& text) {
+                 q.bind(1, p.id);
                  q.bind(2, p.body);
-                 q.bind(3, json(p).dump());
+                 q.bindNoCopy(3, text);
                  run(q);
-               }
+               });
              });
       upsert("INSERT INTO certifications(body, scheme, date, data) VALUES (?, ?, ?, ?) "
              "ON CONFLICT(body, scheme, date) DO UPDATE SET data = excluded.data",
@@ -487,12 +468,12 @@ class SqliteStore final : public Store {
       upsert("INSERT INTO cases(id, body, data) VALUES (?, ?, ?) "
              "ON CONFLICT(id) DO UPDATE SET body = excluded.body, data = excluded.data",
              [&](SQLite::Statement& q) {
-               for (const auto& [id, c] : d.cases) {
-                 q.bind(1, id);
+               serialised(d.cases, [&](const Case& c, const std::string& text) {
+                 q.bind(1, c.id);
                  q.bind(2, c.body);
-                 q.bind(3, json(c).dump());
+                 q.bindNoCopy(3, text);
                  run(q);
-               }
+               });
              });
       upsert("INSERT INTO ledger(body, service, year, charged, collected) VALUES (?, ?, ?, ?, ?) "
              "ON CONFLICT(body, service, year) DO UPDATE SET charged = excluded.charged, "
@@ -532,6 +513,31 @@ class SqliteStore final : public Store {
 
  private:
   static constexpr int kBusyTimeoutMs = 10000;
+
+  // Calls `insert(object, its JSON)` for every object of `map` in order; the JSON is written on
+  // a second thread, a block ahead of the inserts.
+  template <class Map, class Insert>
+  static void serialised(const Map& map, Insert insert) {
+    using Object = typename Map::mapped_type;
+    std::vector<const Object*> objects;
+    objects.reserve(map.size());
+    for (const auto& kv : map) objects.push_back(&kv.second);
+    constexpr std::size_t kBlock = 256;
+    auto serialise = [&objects](std::size_t from) {
+      std::vector<std::string> texts;
+      for (std::size_t i = from; i < std::min(from + kBlock, objects.size()); ++i) {
+        texts.push_back(json(*objects[i]).dump());
+      }
+      return texts;
+    };
+    std::future<std::vector<std::string>> next;
+    if (!objects.empty()) next = std::async(std::launch::async, serialise, 0);
+    for (std::size_t from = 0; from < objects.size(); from += kBlock) {
+      const std::vector<std::string> texts = next.get();
+      if (from + kBlock < objects.size()) next = std::async(std::launch::async, serialise, from + kBlock);
+      for (std::size_t k = 0; k < texts.size(); ++k) insert(*objects[from + k], texts[k]);
+    }
+  }
 
   // A statement prepared once and kept in `slot` (bindings are cleared for the next use).
   SQLite::Statement& cached(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {

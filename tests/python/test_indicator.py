@@ -132,3 +132,19 @@ def test_expression_parse():
     with pytest.raises(cp.ParseError) as info:
         cp.Expression.parse("1 + * 2", "f.expr")
     assert (info.value.source, info.value.line, info.value.column) == ("f.expr", 1, 5)
+
+
+def test_decode_shares_one_str_per_name_and_checks_codes():
+    import numpy as np
+    from civicplan import _civicplan as _c
+
+    names = ["alpha", "beta"]
+    for dtype in (np.int32, np.uint8, np.int64, np.int16):
+        out = _c._decode(names, np.array([1, 0, 1], dtype=dtype))
+        assert out.dtype == object and list(out) == ["beta", "alpha", "beta"]
+        assert out[0] is out[2]
+    assert len(_c._decode(names, np.array([], dtype=np.int32))) == 0
+    with pytest.raises(IndexError):
+        _c._decode(names, np.array([0, 2], dtype=np.int32))
+    with pytest.raises(IndexError):
+        _c._decode(names, np.array([-1], dtype=np.int64))
