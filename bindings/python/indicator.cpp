@@ -41,6 +41,14 @@ py::array decode(const py::list& names, const py::array_t<Code>& codes) {
   return out;
 }
 
+// names[codes[i]] straight from the table's codes (no intermediate code array).
+py::array decode_names(const std::vector<std::string>& names, const std::vector<std::int32_t>& codes) {
+  py::list strs;
+  for (const auto& n : names) strs.append(py::str(n));
+  const py::array_t<std::int32_t> view(static_cast<py::ssize_t>(codes.size()), codes.data(), py::none());
+  return decode<std::int32_t>(strs, view);
+}
+
 py::dict row_to_python(const IndicatorTable::Row& row) {
   py::dict d;
   d["indicator"] = row.indicator;
@@ -156,7 +164,30 @@ void bind_indicator(py::module_& m) {
             return d;
           },
           "The table's columns as numpy arrays: indicator and body codes into their name lists, "
-          "years, values (NaN where null) and target_met (-1 where null, else 0 or 1).");
+          "years, values (NaN where null) and target_met (-1 where null, else 0 or 1).")
+      .def(
+          "_frame_columns",
+          [](const IndicatorTable& t) {
+            py::dict d;
+            d["indicator"] = decode_names(t.indicator_names(), t.indicator_codes());
+            d["body"] = decode_names(t.body_names(), t.body_codes());
+            d["year"] = to_array(t.years());
+            d["value"] = to_array(t.values());
+            const auto& met = t.target_met();
+            py::array_t<bool> is_true(static_cast<py::ssize_t>(met.size()));
+            py::array_t<bool> is_null(static_cast<py::ssize_t>(met.size()));
+            bool* yes = is_true.mutable_data();
+            bool* none = is_null.mutable_data();
+            for (std::size_t i = 0; i < met.size(); ++i) {
+              yes[i] = met[i] == 1;
+              none[i] = met[i] < 0;
+            }
+            d["target_met_true"] = is_true;
+            d["target_met_null"] = is_null;
+            return d;
+          },
+          "The columns of to_pandas(): indicator and body as object arrays of str, year, value, "
+          "and target_met as two bool arrays (true, null).");
 }
 
 }  // namespace civicplan::python

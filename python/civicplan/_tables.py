@@ -1,7 +1,21 @@
 # SPDX-License-Identifier: Apache-2.0
 """Tabular access to results: IndicatorTable and CertificationTable as numpy columns and pandas."""
 
+import gc
+
 from . import _civicplan as _c
+
+
+class _no_gc:
+    """Pauses the cyclic garbage collector inside a block (restoring its previous state)."""
+
+    def __enter__(self):
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            gc.enable()
 
 
 def _decode(names, codes):
@@ -15,6 +29,11 @@ def columns(self: _c.IndicatorTable) -> dict:
     indicator and body are object arrays of str, year int32, value float64 (NaN where null)
     and target_met an object array of True, False or None.
     """
+    with _no_gc():
+        return _columns_of(self)
+
+
+def _columns_of(self):
     import numpy as np
 
     raw = self._columns()
@@ -38,19 +57,22 @@ def to_pandas(self: _c.IndicatorTable):
     """
     import pandas as pd
 
-    raw = self._columns()
-    met = raw["target_met"]
-    return pd.DataFrame(
-        {
-            "indicator": _decode(raw["indicator_names"], raw["indicator_codes"]),
-            "body": _decode(raw["body_names"], raw["body_codes"]),
-            "year": raw["years"],
-            "value": raw["values"],
-            "target_met": pd.arrays.BooleanArray(met == 1, met < 0),
-        },
-        # The arrays are fresh and owned by the frame alone: no copy, no consolidation.
-        copy=False,
-    )
+    # The str columns are object arrays of millions of references: a garbage collection
+    # triggered by the frame's own small allocations would walk them all (they hold only str,
+    # which cannot form cycles), so collection waits until the frame is built.
+    with _no_gc():
+        raw = self._frame_columns()
+        return pd.DataFrame(
+            {
+                "indicator": raw["indicator"],
+                "body": raw["body"],
+                "year": raw["year"],
+                "value": raw["value"],
+                "target_met": pd.arrays.BooleanArray(raw["target_met_true"], raw["target_met_null"]),
+            },
+            # The arrays are fresh and owned by the frame alone: no copy, no consolidation.
+            copy=False,
+        )
 
 
 def certification_to_pandas(self: _c.CertificationTable):

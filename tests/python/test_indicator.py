@@ -148,3 +148,19 @@ def test_decode_shares_one_str_per_name_and_checks_codes():
         _c._decode(names, np.array([0, 2], dtype=np.int32))
     with pytest.raises(IndexError):
         _c._decode(names, np.array([-1], dtype=np.int64))
+
+
+def test_to_pandas_leaves_the_garbage_collector_as_it_found_it(iws):
+    import gc
+
+    table = iws.compute_indicators()
+    assert len(table) > 0
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            assert len(table.to_pandas()) == len(table)
+            assert len(table.columns()["value"]) == len(table)
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was else gc.disable)()
