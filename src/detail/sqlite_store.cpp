@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <future>
 #include <map>
@@ -514,8 +515,9 @@ class SqliteStore final : public Store {
  private:
   static constexpr int kBusyTimeoutMs = 10000;
 
-  // Calls `insert(object, its JSON)` for every object of `map` in order; the JSON is written on
-  // a second thread, a block ahead of the inserts.
+  // Calls `insert(object, its JSON)` for every object of `map` in order. The JSON is written on
+  // other threads, two blocks ahead of the inserts (writing JSON costs several times what
+  // inserting it does, so two writers keep a two-core machine busy).
   template <class Map, class Insert>
   static void serialised(const Map& map, Insert insert) {
     using Object = typename Map::mapped_type;
@@ -523,6 +525,7 @@ class SqliteStore final : public Store {
     objects.reserve(map.size());
     for (const auto& kv : map) objects.push_back(&kv.second);
     constexpr std::size_t kBlock = 256;
+    constexpr std::size_t kAhead = 2;
     auto serialise = [&objects](std::size_t from) {
       std::vector<std::string> texts;
       for (std::size_t i = from; i < std::min(from + kBlock, objects.size()); ++i) {
@@ -530,11 +533,20 @@ class SqliteStore final : public Store {
       }
       return texts;
     };
-    std::future<std::vector<std::string>> next;
-    if (!objects.empty()) next = std::async(std::launch::async, serialise, 0);
+    // Declared after `objects`: on an exception the pending writers are waited for first.
+    std::deque<std::future<std::vector<std::string>>> pending;
+    std::size_t queued = 0;  // the first object not yet handed to a writer
+    auto queue = [&] {
+      while (pending.size() < kAhead && queued < objects.size()) {
+        pending.push_back(std::async(std::launch::async, serialise, queued));
+        queued += kBlock;
+      }
+    };
+    queue();
     for (std::size_t from = 0; from < objects.size(); from += kBlock) {
-      const std::vector<std::string> texts = next.get();
-      if (from + kBlock < objects.size()) next = std::async(std::launch::async, serialise, from + kBlock);
+      const std::vector<std::string> texts = pending.front().get();
+      pending.pop_front();
+      queue();
       for (std::size_t k = 0; k < texts.size(); ++k) insert(*objects[from + k], texts[k]);
     }
   }
