@@ -230,22 +230,6 @@ py::dict summary_to_python(const ImportSummary& summary) {
   return out;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NotFoundError("file", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw StorageError("cannot read \"" + path + "\"");
-  return text.str();
-}
-
-/// True for the names Workspace::import_file reads as statistics CSV.
-bool has_csv_extension(const std::string& path) {
-  if (path.size() < 4) return false;
-  const std::string ext = path.substr(path.size() - 4);
-  return ext == ".csv" || ext == ".CSV";
-}
-
 }  // namespace
 
 /// None → empty (meaning "all"), a single str → one item, else every item of an iterable of str.
@@ -400,7 +384,7 @@ void bind_workspace(py::module_& m) {
           "import_statistics_csv",
           [](Workspace& ws, const py::object& path) {
             const std::string file = fspath(path);
-            if (has_csv_extension(file)) {
+            if (is_csv_file(file)) {
               return summary_to_python(with_workspace(ws, [&] { return ws.import_file(file); }));
             }
             auto rows = read_statistics_csv(read_text_file(file), file);

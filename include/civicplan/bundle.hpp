@@ -25,6 +25,12 @@ inline constexpr int kMaxJsonDepth = 64;
 CIVICPLAN_API nlohmann::json parse_json(const std::string& text, const std::string& source = "<input>");
 /// Reads and parses a JSON file; throws NotFoundError / ParseError.
 CIVICPLAN_API nlohmann::json read_json_file(const std::string& path);
+/// Reads a whole file as bytes; NotFoundError when it is missing or not a regular file,
+/// StorageError when it cannot be read.
+CIVICPLAN_API std::string read_text_file(const std::string& path);
+/// True when `path` names a CSV file: its extension is ".csv" in any case ("x.Csv" too). The
+/// one rule by which Workspace::import_file, the CLI and Python tell CSV from JSON.
+CIVICPLAN_API bool is_csv_file(const std::string& path);
 
 /// Checks a bundle against itself and against `base` (what a workspace already holds):
 /// types, enums, amounts, dates, references, duplicates and cycles. Returns every issue

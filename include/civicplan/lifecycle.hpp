@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Plan lifecycle and governance: revisions, the audit log, plan diffs and progress (DESIGN §8).
+// Plan lifecycle: plan diffs and progress (DESIGN §8); revisions and audit entries are in revision.hpp.
 #pragma once
 
 #include <cstdint>
@@ -13,30 +13,9 @@
 #include "civicplan/export.hpp"
 #include "civicplan/money.hpp"
 #include "civicplan/plan.hpp"
+#include "civicplan/revision.hpp"
 
 namespace civicplan {
-
-/// One kept revision of a plan.
-struct PlanRevision {
-  std::string plan;
-  std::int64_t revision = 0;
-  std::string time;       ///< ISO 8601 UTC, e.g. 2026-03-01T09:12:00.123Z
-  std::string user;       ///< "" for the operator (a workspace not opened as a user)
-  std::string operation;  ///< import, put_plan, submit, approve, reject, archive, new_variant
-};
-
-/// One entry of the append-only audit log.
-struct AuditEntry {
-  std::int64_t sequence = 0;  ///< increasing, gap-free per workspace
-  std::string time;
-  std::string user;
-  std::string operation;
-  std::string object;         ///< "plan:<id>", "user:<id>", "bundle", ...
-  std::optional<std::int64_t> revision;         ///< the revision written (plans)
-  std::optional<std::int64_t> before_revision;  ///< the revision it replaced
-  std::string detail;         ///< e.g. a rejection reason or an import summary
-  nlohmann::json to_json() const;
-};
 
 /// A changed field of an action: its value before and after.
 struct FieldChange {
@@ -83,7 +62,7 @@ struct ActionProgress {
 };
 
 /// Per-action and rolled-up completion of a plan at a date.
-struct PlanProgress {
+struct CIVICPLAN_API PlanProgress {
   std::string plan;
   Date date;
   /// Weighted by planned budget of the date's year; equal weights when all are zero.

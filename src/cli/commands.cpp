@@ -39,22 +39,6 @@ const Noun kNouns[] = {
     {"users", "user", "users"},
 };
 
-bool has_csv_extension(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".csv";
-}
-
-std::string read_text_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw NotFoundError("file", path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NotFoundError("file", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // An error about a file as one line that names the file once.
 std::string about_file(const std::string& file, const Error& error) {
   const std::string message = error.what();
@@ -97,7 +81,7 @@ std::string describe_import(const ImportSummary& summary) {
 // Validates one file on its own; reports the outcome and returns true when it is valid.
 bool validate_file(const std::string& file, Io& io) {
   try {
-    if (has_csv_extension(file)) {
+    if (is_csv_file(file)) {
       const std::size_t rows = read_statistics_csv(read_text_file(file), file).size();
       io.out << "ok: " << file << " (" << describe_counts({{"statistics", rows}}, {"statistics"})
              << ")\n";

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: Apache-2.0
+# The layers of DESIGN §2 as CMake OBJECT libraries. Each layer compiles against an include
+# "view" that holds only its own folder, the folders below it and the public headers of those
+# layers, so an #include that points up a layer fails to compile. scripts/check-layers lists
+# such includes from the sources alone.
+
+# Layers, bottom up, and the public headers each one owns (include/civicplan/<name>.hpp).
+set(CIVICPLAN_LAYERS base model io store facts expr engines workspace)
+set(CIVICPLAN_LAYER_HEADERS_base export error money date)
+set(CIVICPLAN_LAYER_HEADERS_model registry taxonomy plan records user revision model)
+set(CIVICPLAN_LAYER_HEADERS_io bundle opendata)
+set(CIVICPLAN_LAYER_HEADERS_store)
+set(CIVICPLAN_LAYER_HEADERS_facts)
+set(CIVICPLAN_LAYER_HEADERS_expr expression)
+set(CIVICPLAN_LAYER_HEADERS_engines indicator certification practices lifecycle)
+set(CIVICPLAN_LAYER_HEADERS_workspace workspace civicplan)
+
+set(CIVICPLAN_LAYER_VIEWS ${PROJECT_BINARY_DIR}/layers)
+
+# Builds the include view of every layer: <view>/<layer>/ links the private folders and
+# <view>/<layer>/civicplan/ links the public headers of that layer and the ones below.
+function(civicplan_make_layer_views)
+  # Every public header belongs to exactly one layer.
+  file(GLOB headers RELATIVE ${PROJECT_SOURCE_DIR}/include/civicplan
+       ${PROJECT_SOURCE_DIR}/include/civicplan/*.hpp)
+  foreach(file IN LISTS headers)
+    string(REGEX REPLACE "\\.hpp$" "" header ${file})
+    set(owners)
+    foreach(layer IN LISTS CIVICPLAN_LAYERS)
+      if(header IN_LIST CIVICPLAN_LAYER_HEADERS_${layer})
+        list(APPEND owners ${layer})
+      endif()
+    endforeach()
+    list(LENGTH owners count)
+    if(NOT count EQUAL 1)
+      message(FATAL_ERROR "include/civicplan/${file} must belong to exactly one layer in "
+                          "cmake/layers.cmake (it belongs to: ${owners})")
+    endif()
+  endforeach()
+  set(below)
+  foreach(layer IN LISTS CIVICPLAN_LAYERS)
+    list(APPEND below ${layer})
+    set(view ${CIVICPLAN_LAYER_VIEWS}/${layer})
+    file(REMOVE_RECURSE ${view})
+    file(MAKE_DIRECTORY ${view}/civicplan)
+    foreach(lower IN LISTS below)
+      file(CREATE_LINK ${PROJECT_SOURCE_DIR}/src/${lower} ${view}/${lower} SYMBOLIC)
+      foreach(header IN LISTS CIVICPLAN_LAYER_HEADERS_${lower})
+        file(CREATE_LINK ${PROJECT_SOURCE_DIR}/include/civicplan/${header}.hpp
+             ${view}/civicplan/${header}.hpp SYMBOLIC)
+      endforeach()
+    endforeach()
+    # version.hpp (base) is generated into the build tree.
+    file(CREATE_LINK ${PROJECT_BINARY_DIR}/include/civicplan/version.hpp
+         ${view}/civicplan/version.hpp SYMBOLIC)
+  endforeach()
+endfunction()
+
+# civicplan_layer(<layer> SOURCES <files>... [DEPENDS <targets>...]): the OBJECT library
+# civicplan_<layer>, compiled against its view and linked PRIVATE into civicplan. DEPENDS names
+# the third-party targets whose headers the layer uses (their libraries are linked by civicplan).
+function(civicplan_layer layer)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;DEPENDS")
+  set(target civicplan_${layer})
+  add_library(${target} OBJECT ${arg_SOURCES})
+  target_include_directories(${target} PRIVATE ${CIVICPLAN_LAYER_VIEWS}/${layer})
+  target_compile_definitions(${target} PRIVATE CIVICPLAN_BUILDING)
+  if(NOT BUILD_SHARED_LIBS)
+    target_compile_definitions(${target} PRIVATE CIVICPLAN_STATIC)
+  endif()
+  target_compile_features(${target} PRIVATE cxx_std_17)
+  target_link_libraries(${target} PRIVATE nlohmann_json::nlohmann_json ${arg_DEPENDS})
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  endif()
+  target_link_libraries(civicplan PRIVATE $<BUILD_INTERFACE:${target}>)
+endfunction()

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+// Plan revisions and audit entries as JSON.
+#include "civicplan/revision.hpp"
+
+namespace civicplan {
+
+nlohmann::json AuditEntry::to_json() const {
+  nlohmann::json j{{"sequence", sequence}, {"time", time},     {"user", user},
+                   {"operation", operation}, {"object", object}, {"detail", detail}};
+  j["revision"] = revision ? nlohmann::json(*revision) : nlohmann::json(nullptr);
+  j["before_revision"] = before_revision ? nlohmann::json(*before_revision) : nlohmann::json(nullptr);
+  return j;
+}
+
+}  // namespace civicplan
