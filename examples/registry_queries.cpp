@@ -21,14 +21,15 @@ int main(int argc, char** argv) {
         ws.import_file(argv[i]);
       }
     }
-    const civicplan::Registry& registry = ws.registry();
-    for (const auto& [id, body] : ws.model().bodies) {
-      const auto members = registry.members(id, year);
+    const auto registry = ws.registry();  // snapshots, kept alive by the pointers
+    const auto model = ws.model();
+    for (const auto& [id, body] : model->bodies) {
+      const auto members = registry->members(id, year);
       if (members.empty()) continue;
       std::cout << body.name << " (" << to_string(body.kind) << ") in " << year << ": "
                 << members.size() << " direct members, scope of "
-                << registry.scope(id, year).size() << ", leaves:";
-      for (const auto& leaf : registry.leaves(id, year)) std::cout << ' ' << leaf;
+                << registry->scope(id, year).size() << ", leaves:";
+      for (const auto& leaf : registry->leaves(id, year)) std::cout << ' ' << leaf;
       std::cout << '\n';
     }
   } catch (const civicplan::Error& e) {

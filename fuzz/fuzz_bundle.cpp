@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     ws.import_bundle(bundle);
   } catch (const Error&) {
-    if (!ws.model().bodies.empty() || !ws.model().plans.empty()) {
+    if (!ws.model()->bodies.empty() || !ws.model()->plans.empty()) {
       fuzz::violated("a rejected import left data in the workspace");
     }
     return 0;

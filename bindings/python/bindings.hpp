@@ -3,7 +3,7 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -14,6 +14,7 @@
 #include <pybind11/pybind11.h>
 
 #include "civicplan/date.hpp"
+#include "civicplan/error.hpp"
 #include "civicplan/registry.hpp"
 #include "civicplan/user.hpp"
 #include "civicplan/workspace.hpp"
@@ -22,35 +23,30 @@ namespace civicplan::python {
 
 namespace py = pybind11;
 
-/// The lock the bindings hold while C++ code reads or writes a workspace's state, shared by
-/// the handles of one workspace (its user views). Held with the GIL released, so a write that
-/// waits on another process's SQLite lock never blocks unrelated Python threads, and a reader
-/// never copies out of a model that a write on another thread is replacing.
-std::mutex& workspace_lock(const Workspace& workspace);
+/// The state of one Python-owned workspace handle: whether close() was called, and the guard
+/// that lets close() wait for the calls in flight on that handle. Calls on a handle run
+/// concurrently (the workspace itself is thread-safe); only close() excludes them.
+struct HandleState {
+  std::shared_mutex closing;
+  bool closed = false;  // written under an exclusive `closing`
+};
 
-/// A Python-owned handle on `workspace`. `lock` is the lock of the workspace it shares state
-/// with (a new one when null).
-std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace,
-                                                 std::shared_ptr<std::mutex> lock = nullptr);
+/// A Python-owned handle on `workspace`.
+std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace);
 
-/// The lock of a handle made by make_workspace_handle, to share with its views.
-std::shared_ptr<std::mutex> shared_workspace_lock(const Workspace& workspace);
+/// The state of a handle made by make_workspace_handle (a shared one, never closed, for any
+/// other workspace).
+std::shared_ptr<HandleState> handle_state(const Workspace& workspace);
 
-/// Throws StorageError when the handle was closed (Workspace.close()).
-void check_open(const Workspace& workspace);
-
-/// Marks a handle closed; later calls through with_workspace raise StorageError.
-void mark_closed(const Workspace& workspace);
-
-/// Runs `f` on `workspace` with the GIL released and the workspace's lock held, and returns
-/// its result by value. `f` must not touch Python objects. Raises StorageError on a closed
-/// handle.
+/// Runs `f` on `workspace` with the GIL released, so that a call that waits on another
+/// process's SQLite lock never blocks unrelated Python threads, and returns its result by
+/// value. `f` must not touch Python objects. Raises StorageError on a closed handle.
 template <class F>
 auto with_workspace(const Workspace& workspace, F&& f) -> std::decay_t<std::invoke_result_t<F>> {
-  std::mutex& lock = workspace_lock(workspace);
+  const auto state = handle_state(workspace);
   py::gil_scoped_release release;
-  std::lock_guard<std::mutex> guard(lock);
-  check_open(workspace);
+  std::shared_lock<std::shared_mutex> guard(state->closing);
+  if (state->closed) throw StorageError("the workspace is closed");
   return std::forward<F>(f)();
 }
 

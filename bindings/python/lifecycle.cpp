@@ -194,9 +194,8 @@ void bind_workspace_governance(py::class_<Workspace, std::shared_ptr<Workspace>>
   cls.def(
          "as_user",
          [](const Workspace& ws, const std::string& user_id) {
-           auto lock = shared_workspace_lock(ws);
            Workspace view = with_workspace(ws, [&] { return ws.as_user(user_id); });
-           return make_workspace_handle(std::move(view), std::move(lock));
+           return make_workspace_handle(std::move(view));
          },
          py::arg("user_id"),
          "A view of the same workspace acting as ``user_id``: it reads the same state, and "

@@ -78,21 +78,21 @@ void bind_registry(py::module_& m) {
           "members",
           [](const BodyHandle& h, int year) {
             return with_workspace(*h.workspace,
-                                  [&] { return h.workspace->registry().members(h.body.id, year); });
+                                  [&] { return h.workspace->registry()->members(h.body.id, year); });
           },
           py::arg("year"), "Ids of the direct members of this body in ``year``, sorted.")
       .def(
           "scope",
           [](const BodyHandle& h, int year) {
             return with_workspace(*h.workspace,
-                                  [&] { return h.workspace->registry().scope(h.body.id, year); });
+                                  [&] { return h.workspace->registry()->scope(h.body.id, year); });
           },
           py::arg("year"), "This body's id plus all its descendants in ``year``, sorted.")
       .def(
           "leaves",
           [](const BodyHandle& h, int year) {
             return with_workspace(*h.workspace,
-                                  [&] { return h.workspace->registry().leaves(h.body.id, year); });
+                                  [&] { return h.workspace->registry()->leaves(h.body.id, year); });
           },
           py::arg("year"),
           "Ids of the scope members in ``year`` with no members of their own, sorted.")
@@ -100,7 +100,7 @@ void bind_registry(py::module_& m) {
           "parents_in",
           [](const BodyHandle& h, int year) {
             return with_workspace(*h.workspace,
-                                  [&] { return h.workspace->registry().parents(h.body.id, year); });
+                                  [&] { return h.workspace->registry()->parents(h.body.id, year); });
           },
           py::arg("year"), "Ids of the bodies this body is a direct member of in ``year``, sorted.")
       .def(

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The workspace facade and its live mapping views (bodies, plans, taxonomies, crosswalks, users).
 #include <fstream>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 #include <optional>
 #include <sstream>
 #include <type_traits>
@@ -20,59 +23,40 @@ namespace civicplan::python {
 
 namespace {
 
-/// The lock of every live Python-owned workspace handle, by address.
-struct LockTable {
+/// The state of every live Python-owned workspace handle, by address.
+struct HandleTable {
   std::mutex mutex;
-  std::unordered_map<const Workspace*, std::shared_ptr<std::mutex>> locks;
-  std::unordered_set<const Workspace*> closed;  // handles closed with Workspace.close()
+  std::unordered_map<const Workspace*, std::shared_ptr<HandleState>> handles;
 };
 
-LockTable& lock_table() {
-  static auto* table = new LockTable();  // never destroyed: handles may outlive static cleanup
+HandleTable& handle_table() {
+  static auto* table = new HandleTable();  // never destroyed: handles may outlive static cleanup
   return *table;
 }
 
 }  // namespace
 
-std::shared_ptr<std::mutex> shared_workspace_lock(const Workspace& workspace) {
-  auto& table = lock_table();
+std::shared_ptr<HandleState> handle_state(const Workspace& workspace) {
+  auto& table = handle_table();
   std::lock_guard<std::mutex> guard(table.mutex);
-  auto it = table.locks.find(&workspace);
-  if (it != table.locks.end()) return it->second;
-  // Not made by make_workspace_handle: fall back to one lock shared by all such workspaces.
-  static auto* fallback = new std::shared_ptr<std::mutex>(std::make_shared<std::mutex>());
-  return *fallback;
+  auto it = table.handles.find(&workspace);
+  if (it != table.handles.end()) return it->second;
+  static auto* other = new std::shared_ptr<HandleState>(std::make_shared<HandleState>());
+  return *other;
 }
 
-std::mutex& workspace_lock(const Workspace& workspace) { return *shared_workspace_lock(workspace); }
-
-void check_open(const Workspace& workspace) {
-  auto& table = lock_table();
-  std::lock_guard<std::mutex> guard(table.mutex);
-  if (table.closed.count(&workspace)) throw StorageError("the workspace is closed");
-}
-
-void mark_closed(const Workspace& workspace) {
-  auto& table = lock_table();
-  std::lock_guard<std::mutex> guard(table.mutex);
-  table.closed.insert(&workspace);
-}
-
-std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace,
-                                                 std::shared_ptr<std::mutex> lock) {
-  if (!lock) lock = std::make_shared<std::mutex>();
+std::shared_ptr<Workspace> make_workspace_handle(Workspace workspace) {
   auto* raw = new Workspace(std::move(workspace));
   {
-    auto& table = lock_table();
+    auto& table = handle_table();
     std::lock_guard<std::mutex> guard(table.mutex);
-    table.locks[raw] = std::move(lock);
+    table.handles[raw] = std::make_shared<HandleState>();
   }
   return std::shared_ptr<Workspace>(raw, [](Workspace* handle) {
     {
-      auto& table = lock_table();
+      auto& table = handle_table();
       std::lock_guard<std::mutex> guard(table.mutex);
-      table.locks.erase(handle);
-      table.closed.erase(handle);
+      table.handles.erase(handle);
     }
     delete handle;
   });
@@ -151,10 +135,10 @@ class MapView {
   }
 
  private:
-  /// `f` applied to the current map, under the workspace's lock; `f` returns copies.
+  /// `f` applied to the current map of one snapshot (held while `f` runs); `f` returns copies.
   template <class F>
   auto read(F&& f) const {
-    return with_workspace(*workspace_, [&] { return f(Traits::map(workspace_->model())); });
+    return with_workspace(*workspace_, [&] { return f(Traits::map(*workspace_->model())); });
   }
 
   std::optional<Value> find(const py::object& key) const {
@@ -268,12 +252,13 @@ std::vector<int> year_filter(const py::object& value) {
 namespace {
 
 /// The records of a keyed map (or a set) of the current model as Python objects, copied out
-/// of the model under the workspace's lock first.
+/// of one snapshot first.
 template <class Get>
 py::list record_list(const Workspace& ws, Get get) {
   using Container = std::decay_t<decltype(get(std::declval<const Model&>()))>;
   auto copies = with_workspace(ws, [&] {
-    const Container& records = get(ws.model());
+    const auto model = ws.model();
+    const Container& records = get(*model);
     return std::vector<typename Container::value_type>(records.begin(), records.end());
   });
   py::list out;
@@ -307,33 +292,38 @@ void bind_workspace(py::module_& m) {
           "An empty in-memory workspace.")
       .def_static(
           "open",
-          [](const py::object& path) {
-            const std::string file = fspath(path);
+          [](const py::object& location, bool read_only) {
+            const std::string where = fspath(location);
             std::optional<Workspace> ws;
             {
               py::gil_scoped_release release;
-              ws.emplace(Workspace::open(file));
+              ws.emplace(Workspace::open(where, read_only));
             }
             return make_workspace_handle(std::move(*ws));
           },
-          py::arg("path"),
-          "Open the SQLite workspace at ``path`` (str or os.PathLike), creating it if absent. "
-          "Raises StorageError.")
+          py::arg("location"), py::arg("read_only") = false,
+          "Open the workspace stored at ``location``: a file path (str or os.PathLike) is a "
+          "SQLite workspace, created if absent. With ``read_only=True`` nothing is ever "
+          "written (the file must exist and be current); every write through it raises "
+          "StorageError. Raises StorageError.")
+      .def_property_readonly(
+          "read_only", [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.read_only(); }); },
+          "True when opened with ``read_only=True``.")
       .def_property_readonly(
           "path", [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.path(); }); },
           "The file backing the workspace, or None in memory.")
       .def(
           "close",
           [](Workspace& ws) {
-            {
-              std::mutex& lock = workspace_lock(ws);
-              py::gil_scoped_release release;
-              std::lock_guard<std::mutex> guard(lock);
-              // Drop this handle's share of the state (and of the SQLite connection, once no
-              // user view shares it), then refuse every later call.
-              ws = Workspace();
-              mark_closed(ws);
-            }
+            const auto state = handle_state(ws);
+            py::gil_scoped_release release;
+            // Waits for the calls in flight on this handle, drops its share of the state (and
+            // of the SQLite connection, once no user view shares it), then refuses every
+            // later call.
+            std::unique_lock<std::shared_mutex> guard(state->closing);
+            if (state->closed) return;
+            ws = Workspace();
+            state->closed = true;
           },
           "Release the workspace: the SQLite connection closes once no user view of it is "
           "left. Any later call on this object raises StorageError, and so do queries that go "
@@ -342,12 +332,9 @@ void bind_workspace(py::module_& m) {
       .def_property_readonly(
           "closed",
           [](const Workspace& ws) {
-            try {
-              check_open(ws);
-              return false;
-            } catch (const StorageError&) {
-              return true;
-            }
+            const auto state = handle_state(ws);
+            std::shared_lock<std::shared_mutex> guard(state->closing);
+            return state->closed;
           },
           "True after close().")
       .def("__enter__", [](const py::object& self) { return self; },
@@ -500,7 +487,7 @@ void bind_workspace(py::module_& m) {
           "Live mapping from user id to User.")
       .def_property_readonly(
           "registry",
-          [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.registry(); }); },
+          [](const Workspace& ws) { return with_workspace(ws, [&] { return Registry(*ws.registry()); }); },
           "The membership registry of the current bodies (a snapshot).")
       .def(
           "body",

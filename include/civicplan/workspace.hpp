@@ -30,17 +30,24 @@ struct CIVICPLAN_API ImportSummary {
   std::size_t total() const;
 };
 
-/// Owns a model, optionally backed by a SQLite file (DESIGN §10).
+/// Owns a model, optionally backed by storage (DESIGN §10).
 ///
 /// Every mutation is validated in full first, then written in one transaction, then applied
-/// in memory: a failed mutation leaves both the file and the in-memory state unchanged.
-/// A workspace opened on a file sees writes that other processes commit to it.
+/// in memory: a failed mutation leaves both the storage and the in-memory state unchanged.
+/// A workspace opened on storage sees writes that other processes commit to it.
+///
+/// Thread safety: a Workspace may be used from several threads at once. Every commit makes a
+/// new immutable snapshot of the state and swaps it in; a read works on the snapshot it
+/// started with, and what model() and registry() return holds that snapshot alive, so it
+/// never changes or dangles while other threads write.
 class CIVICPLAN_API Workspace {
  public:
   /// An empty in-memory workspace.
   Workspace();
-  /// Opens the SQLite workspace at `path`, creating it if absent. Throws StorageError.
-  static Workspace open(const std::string& path);
+  /// Opens the workspace stored at `location`: a file path is a SQLite workspace, created if
+  /// absent. With `read_only` nothing is ever written (no creation, no migration); a write
+  /// through it raises StorageError. Throws StorageError.
+  static Workspace open(const std::string& location, bool read_only = false);
   ~Workspace();
   Workspace(Workspace&&) noexcept;
   Workspace& operator=(Workspace&&) noexcept;
@@ -51,6 +58,8 @@ class CIVICPLAN_API Workspace {
 
   /// The file backing this workspace; nullopt in memory.
   std::optional<std::string> path() const;
+  /// True when opened read-only (Workspace::open(location, true)).
+  bool read_only() const;
 
   /// Imports a bundle all-or-nothing. Throws ValidationError listing every issue.
   ImportSummary import_bundle(const nlohmann::json& bundle);
@@ -63,15 +72,16 @@ class CIVICPLAN_API Workspace {
   /// Writes the bundle to a file (atomically: temporary file then rename).
   void export_bundle_file(const std::string& path) const;
 
-  /// The current model (re-read first if another process committed changes).
-  const Model& model() const;
-  /// The membership queries over the current bodies.
-  const Registry& registry() const;
+  /// The current model (re-read first if another process committed changes). The pointer
+  /// keeps this state alive: later writes make new states and leave it as it is.
+  std::shared_ptr<const Model> model() const;
+  /// The membership queries over the current bodies, kept alive like model().
+  std::shared_ptr<const Registry> registry() const;
 
-  /// Lookups that throw NotFoundError.
-  const Body& body(const std::string& id) const;
-  const Plan& plan(const std::string& id) const;
-  const Taxonomy& taxonomy(const std::string& id) const;
+  /// Copies of one object of the current model; NotFoundError when there is none.
+  Body body(const std::string& id) const;
+  Plan plan(const std::string& id) const;
+  Taxonomy taxonomy(const std::string& id) const;
 
   /// Checks a bundle against this workspace as import_bundle would (structure, references,
   /// cycles, indicator formulas), without writing anything. Empty when it would import.

@@ -623,9 +623,12 @@ class PracticeIndex:
 class Workspace:
     def __init__(self) -> None: ...
     @staticmethod
-    def open(path: _PathLike) -> Workspace: ...
+    def open(location: _PathLike, read_only: bool = False) -> Workspace:
+        """A SQLite file (created if absent); read_only=True writes nothing."""
     @property
     def path(self) -> Optional[str]: ...
+    @property
+    def read_only(self) -> bool: ...
     def close(self) -> None:
         """Release the workspace; later calls raise StorageError."""
     @property

@@ -22,7 +22,8 @@ int parse_year(const std::string& text) {
 std::string num(double v) { return format_value(v, v == static_cast<long long>(v) ? 0 : 2); }
 
 std::string name_of(const Workspace& ws, const std::string& id) {
-  const auto& bodies = ws.model().bodies;
+  const auto model = ws.model();
+  const auto& bodies = model->bodies;
   auto it = bodies.find(id);
   return it == bodies.end() || it->second.name == id ? id : it->second.name + " (" + id + ")";
 }
@@ -74,7 +75,7 @@ void print_summary(std::ostream& out, const Workspace& ws, const CertificationTa
 }  // namespace
 
 int run_certify(const Args& args, Io& io) {
-  const Workspace ws = open_existing_workspace(args.positionals().front());
+  const Workspace ws = open_existing_workspace(args, args.positionals().front());
   const auto scheme = args.value("scheme");
   const auto year = args.value("year");
   if (!scheme) throw UsageError("--scheme is required", "certify");

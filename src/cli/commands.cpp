@@ -175,10 +175,10 @@ void print_issues(std::ostream& err, const std::string& file, const std::vector<
   }
 }
 
-Workspace open_existing_workspace(const std::string& path) {
+Workspace open_existing_workspace(const Args& args, const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw NotFoundError("workspace", path);
-  return Workspace::open(path);
+  return Workspace::open(path, args.has("read-only"));
 }
 
 int run_validate(const Args& args, Io& io) {
@@ -228,7 +228,7 @@ std::vector<std::string> open_data_names(const std::string& format) {
 }  // namespace
 
 int run_export(const Args& args, Io& io) {
-  const Workspace ws = open_existing_workspace(args.positionals().front());
+  const Workspace ws = open_existing_workspace(args, args.positionals().front());
   const std::string format = args.value("format").value_or("bundle");
   if (format != "bundle") {
     const auto dir = args.value("out");
@@ -242,7 +242,7 @@ int run_export(const Args& args, Io& io) {
   }
   if (auto out = args.value("out")) {
     ws.export_bundle_file(*out);
-    const auto counts = ws.model().counts();
+    const auto counts = ws.model()->counts();
     io.out << "exported " << args.positionals().front() << " to " << *out << " ("
            << describe_counts(counts, {"bodies", "plans", "actions"}) << ")\n";
     return 0;
@@ -261,7 +261,8 @@ const std::vector<Verb>& verbs() {
         "full report is printed and the exit status is 1 when it does not pass. --preview\n"
         "also counts draft and submitted plans, to see what a plan under construction lacks.",
         {{"DB", "the workspace file (SQLite); it must exist"}},
-        {{"scheme", "S", "the scheme (ruleset id)", {}},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"scheme", "S", "the scheme (ruleset id)", {}},
          {"year", "Y", "the year evaluated", {}},
          {"body", "B", "only this body", {}, true},
          {"preview", "", "also count draft and submitted plans", {}},
@@ -278,7 +279,8 @@ const std::vector<Verb>& verbs() {
         {{"DB", "the workspace file (SQLite); it must exist"},
          {"PLAN_A", "the earlier plan (e.g. the zone plan)"},
          {"PLAN_B", "the later plan (e.g. its implementation plan)"}},
-        {{"format", "FORMAT", "output format", {"table", "json"}}},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"format", "FORMAT", "output format", {"table", "json"}}},
         {"civicplan diff region.db pdz-2018-2020 pdz-attuativo-2019"}},
        run_diff},
       {{"export",
@@ -295,7 +297,8 @@ const std::vector<Verb>& verbs() {
         "approved and archived plans are published. Both also write catalog.jsonld, a\n"
         "DCAT-AP_IT catalogue of the open-data files in the directory.",
         {{"DB", "the workspace file (SQLite); it must exist"}},
-        {{"out", "PATH", "the bundle file (bundle), or the directory (csv, geojson)", {}},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"out", "PATH", "the bundle file (bundle), or the directory (csv, geojson)", {}},
          {"format", "FORMAT", "what to write (default bundle)", {"bundle", "csv", "geojson"}}},
         {"civicplan export region.db --out region-backup.json",
          "civicplan export region.db > region.json",
@@ -307,7 +310,8 @@ const std::vector<Verb>& verbs() {
         "Every accepted change to a plan bumps its revision and is kept: this lists them with\n"
         "time, operation and user, then the reasons and acts recorded in the audit log.",
         {{"DB", "the workspace file (SQLite); it must exist"}, {"PLAN", "the plan id"}},
-        {{"format", "FORMAT", "output format", {"table", "json"}}},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"format", "FORMAT", "output format", {"table", "json"}}},
         {"civicplan history region.db pdz-2018-2020"}},
        run_history},
       {{"import",
@@ -331,7 +335,8 @@ const std::vector<Verb>& verbs() {
         "year; an empty value is null (missing data or a division by zero). The table and\n"
         "CSV round values to each indicator's decimals; JSON keeps the exact values.",
         {{"DB", "the workspace file (SQLite); it must exist"}},
-        {{"id", "ID", "compute only this indicator", {}, true},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"id", "ID", "compute only this indicator", {}, true},
          {"body", "BODY", "only this body", {}, true},
          {"year", "YEAR", "only this year", {}, true},
          {"format", "FORMAT", "output format", {"table", "csv", "json"}}},
@@ -347,7 +352,8 @@ const std::vector<Verb>& verbs() {
         "plan kind and by funding source, and the number of statistics, places, cases,\n"
         "ledger entries, certification records, feedback and users.",
         {{"DB", "the workspace file (SQLite); it must exist"}},
-        {{"format",
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"format",
           "FORMAT",
           "output format: a readable table (default) or stable JSON",
           {"table", "json"}}},
@@ -363,7 +369,8 @@ const std::vector<Verb>& verbs() {
         "actions under and no plan of the body covering the year has (drafts count),\n"
         "most used first, each with three example actions from the peers.",
         {{"DB", "the workspace file (SQLite); it must exist"}},
-        {{"body", "B", "the body to advise", {}},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"body", "B", "the body to advise", {}},
          {"year", "Y", "the plan year", {}},
          {"k", "N", "at most N categories (default 5)", {}},
          {"format", "FORMAT", "output format", {"table", "json"}}},
@@ -381,7 +388,8 @@ const std::vector<Verb>& verbs() {
         "or a class name such as 3000-5000 or over-50000. Hits are ordered by score,\n"
         "then plan and action id.",
         {{"DB [TEXT]", "the workspace file (SQLite), then the words to search for", true}},
-        {{"category", "C", "only actions under this category (\"<taxonomy>:<code>\")", {}},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"category", "C", "only actions under this category (\"<taxonomy>:<code>\")", {}},
          {"body-kind", "KIND", "only plans of bodies of this kind (municipality, union, ...)", {}},
          {"population", "RANGE", "only plans of bodies with this population", {}},
          {"year", "Y", "only plans covering this year", {}, true},

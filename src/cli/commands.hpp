@@ -51,7 +51,7 @@ int run_recommend(const Args& args, Io& io);
 
 /// Opens an existing workspace file; NotFoundError when there is no such file, so that a
 /// read-only verb never creates an empty workspace by mistake.
-Workspace open_existing_workspace(const std::string& path);
+Workspace open_existing_workspace(const Args& args, const std::string& path);
 /// Writes every issue as `FILE: PATH: MESSAGE` (`FILE: MESSAGE` without a path, and
 /// `FILE:LINE: MESSAGE` when the path already names the file, as CSV issues do).
 void print_issues(std::ostream& err, const std::string& file, const std::vector<Issue>& issues);

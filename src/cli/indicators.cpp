@@ -62,7 +62,8 @@ void print_wide(std::ostream& out, const Workspace& ws, const IndicatorTable& t)
     std::size_t name_width = 4;
     std::vector<std::string> names;
     for (const auto& r : rows) {
-      const auto& bodies = ws.model().bodies;
+      const auto model = ws.model();
+      const auto& bodies = model->bodies;
       auto b = bodies.find(r.first);
       std::string name = b != bodies.end() ? b->second.name : r.first;
       if (display_width(name) > 40) {
@@ -101,7 +102,7 @@ void print_wide(std::ostream& out, const Workspace& ws, const IndicatorTable& t)
 }  // namespace
 
 int run_indicators(const Args& args, Io& io) {
-  const Workspace ws = open_existing_workspace(args.positionals().front());
+  const Workspace ws = open_existing_workspace(args, args.positionals().front());
   const auto table = ws.compute_indicators(args.values("id"), args.values("body"), parse_years(args.values("year")));
   const std::string format = args.value("format").value_or("table");
   if (format == "json") {

@@ -110,7 +110,8 @@ std::vector<TaxonomyUsage> taxonomy_usage(const Model& model, std::size_t& uncat
 }
 
 Summary summarize(const Workspace& ws) {
-  const Model& model = ws.model();
+  const auto model_holder = ws.model();
+  const auto& model = *model_holder;
   Summary s;
   s.workspace = ws.path().value_or("");
   for (const auto& [id, body] : model.bodies) ++s.bodies_by_kind[body.kind];
@@ -302,7 +303,7 @@ void print_table(std::ostream& out, const Summary& s) {
 }  // namespace
 
 int run_info(const Args& args, Io& io) {
-  const Workspace ws = open_existing_workspace(args.positionals().front());
+  const Workspace ws = open_existing_workspace(args, args.positionals().front());
   const Summary summary = summarize(ws);
   if (args.value("format").value_or("table") == "json") {
     io.out << summary_json(summary).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)

@@ -55,7 +55,7 @@ void print_budget_change(std::ostream& out, const nlohmann::json& before, const 
 }  // namespace
 
 int run_diff(const Args& args, Io& io) {
-  const Workspace ws = open_existing_workspace(args.positionals()[0]);
+  const Workspace ws = open_existing_workspace(args, args.positionals()[0]);
   const std::string a_id = args.positionals()[1], b_id = args.positionals()[2];
   const PlanDiff d = ws.diff(a_id, b_id);
   if (args.value("format").value_or("table") == "json") {
@@ -98,7 +98,7 @@ int run_diff(const Args& args, Io& io) {
 }
 
 int run_history(const Args& args, Io& io) {
-  const Workspace ws = open_existing_workspace(args.positionals()[0]);
+  const Workspace ws = open_existing_workspace(args, args.positionals()[0]);
   const std::string plan = args.positionals()[1];
   const auto revisions = ws.history(plan);
   if (args.value("format").value_or("table") == "json") {

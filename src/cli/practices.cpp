@@ -37,7 +37,8 @@ int parse_count(const std::string& option, const std::string& text, const std::s
 
 // "Trento (022205)", or the id alone when the body has no other name.
 std::string name_of(const Workspace& ws, const std::string& id) {
-  const auto& bodies = ws.model().bodies;
+  const auto model = ws.model();
+  const auto& bodies = model->bodies;
   auto it = bodies.find(id);
   return it == bodies.end() || it->second.name == id ? id : it->second.name + " (" + id + ")";
 }
@@ -45,7 +46,8 @@ std::string name_of(const Workspace& ws, const std::string& id) {
 std::string label_of(const Workspace& ws, const std::string& ref) {
   auto c = CategoryRef::parse(ref);
   if (!c) return ref;
-  const auto& taxonomies = ws.model().taxonomies;
+  const auto model = ws.model();
+  const auto& taxonomies = model->taxonomies;
   auto t = taxonomies.find(c->taxonomy);
   if (t == taxonomies.end() || !t->second.contains(c->code)) return ref;
   return ref + " " + t->second.node(c->code).label;
@@ -124,7 +126,7 @@ void print_recommendations(std::ostream& out, const Workspace& ws, const Practic
 
 int run_search(const Args& args, Io& io) {
   const auto& words = args.positionals();
-  const Workspace ws = open_existing_workspace(words.front());
+  const Workspace ws = open_existing_workspace(args, words.front());
   std::optional<std::string> text;
   if (words.size() > 1) text = join(std::vector<std::string>(words.begin() + 1, words.end()), " ");
   std::vector<int> years;
@@ -151,7 +153,7 @@ int run_search(const Args& args, Io& io) {
 }
 
 int run_recommend(const Args& args, Io& io) {
-  const Workspace ws = open_existing_workspace(args.positionals().front());
+  const Workspace ws = open_existing_workspace(args, args.positionals().front());
   const auto body = args.value("body");
   const auto year_text = args.value("year");
   if (!body) throw UsageError("--body is required", "recommend");

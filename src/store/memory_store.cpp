@@ -15,18 +15,68 @@ namespace civicplan::detail {
 namespace {
 
 // Keeps revisions and the audit log in memory; writes inside a transaction are buffered so
-// that a rollback leaves nothing behind.
+// that a rollback leaves nothing behind. The latest revision of a plan is the plan of the
+// model the workspace holds (held()), not a second copy; it is copied out when a later
+// revision of that plan is about to replace it.
 class MemoryStore final : public Store {
  public:
-  explicit MemoryStore(const Model* model) : model_(model) {}
   Model load() override { return Model{}; }
-  bool changed_since_load() override { return false; }
+  Model load(const Changes&) override { return Model{}; }
+  std::int64_t sequence() override { return 0; }
+  Changes changes_since(std::int64_t) override { return Changes{}; }
+
+  std::vector<PlanRevision> history(const std::string& plan) override {
+    std::vector<PlanRevision> out;
+    auto it = revisions_.find(plan);
+    if (it != revisions_.end()) {
+      for (const auto& k : it->second) out.push_back(k.revision);
+    }
+    return out;
+  }
+
+  std::optional<Plan> revision(const std::string& plan, std::int64_t revision) override {
+    auto it = revisions_.find(plan);
+    if (it == revisions_.end()) return std::nullopt;
+    for (const auto& k : it->second) {
+      if (k.revision.revision == revision) return k.data ? *k.data : current(plan, revision);
+    }
+    return std::nullopt;
+  }
+
+  std::vector<AuditEntry> audit(const std::optional<std::string>& since,
+                                const std::optional<std::string>& object) override {
+    std::vector<AuditEntry> out;
+    for (const auto& e : audit_) {
+      if ((!since || e.time >= *since) && (!object || e.object == *object)) out.push_back(e);
+    }
+    return out;
+  }
+
+  void held(std::shared_ptr<const Model> model) override { model_ = std::move(model); }
+
+  const std::string& location() const override { return location_; }
+  bool persistent() const override { return false; }
+  bool read_only() const override { return false; }
+
+ protected:
   void begin_write() override {
     pending_revisions_.clear();
     pending_audit_.clear();
   }
   void write(const Model&) override {}
-  void commit() override {
+  void append_revision(const PlanRevision& r, const Plan&) override {
+    // The plan is about to replace the one in the held model: copy out the model's (still
+    // current) state of every revision that was read from it.
+    auto it = revisions_.find(r.plan);
+    if (it != revisions_.end()) {
+      for (auto& k : it->second) {
+        if (!k.data) k.data = current(r.plan, k.revision.revision);
+      }
+    }
+    pending_revisions_.push_back({r, std::nullopt});
+  }
+  void append_audit(const AuditEntry& e) override { pending_audit_.push_back(e); }
+  void commit_write() override {
     for (auto& k : pending_revisions_) {
       auto& list = revisions_[k.revision.plan];
       const auto revision = k.revision.revision;
@@ -43,67 +93,29 @@ class MemoryStore final : public Store {
     pending_revisions_.clear();
     pending_audit_.clear();
   }
-  void rollback() noexcept override {
+  void rollback_write() noexcept override {
     pending_revisions_.clear();
     pending_audit_.clear();
   }
-  const std::string& path() const override { return path_; }
-  bool persistent() const override { return false; }
-  void append_revision(const PlanRevision& r, const Plan&) override {
-    // The plan is about to replace the one in the model: write down the model's (still
-    // current) state of every revision that was read from it.
-    auto it = revisions_.find(r.plan);
-    if (it != revisions_.end()) {
-      for (auto& k : it->second) {
-        if (!k.data) k.data = current(r.plan, k.revision.revision);
-      }
-    }
-    pending_revisions_.push_back({r, std::nullopt});
-  }
-  std::vector<PlanRevision> history(const std::string& plan) override {
-    std::vector<PlanRevision> out;
-    auto it = revisions_.find(plan);
-    if (it != revisions_.end()) {
-      for (const auto& k : it->second) out.push_back(k.revision);
-    }
-    return out;
-  }
-  std::optional<std::string> revision_data(const std::string& plan, std::int64_t revision) override {
-    auto it = revisions_.find(plan);
-    if (it == revisions_.end()) return std::nullopt;
-    for (const auto& k : it->second) {
-      if (k.revision.revision == revision) return k.data ? *k.data : current(plan, revision);
-    }
-    return std::nullopt;
-  }
-  void append_audit(const AuditEntry& e) override { pending_audit_.push_back(e); }
-  std::vector<AuditEntry> audit(const std::optional<std::string>& since,
-                                const std::optional<std::string>& object) override {
-    std::vector<AuditEntry> out;
-    for (const auto& e : audit_) {
-      if ((!since || e.time >= *since) && (!object || e.object == *object)) out.push_back(e);
-    }
-    return out;
-  }
 
  private:
-  // A kept revision; without data it is the plan as the model holds it.
+  // A kept revision; without data it is the plan as the held model has it.
   struct Kept {
     PlanRevision revision;
-    std::optional<std::string> data;
+    std::optional<Plan> data;
   };
 
-  // The JSON of the model's plan, which is at `revision`.
-  std::string current(const std::string& plan, std::int64_t revision) const {
-    auto p = model_->plans.find(plan);
-    if (p == model_->plans.end() || p->second.revision != revision) {
-      throw StorageError("kept revision " + plan + "@" + std::to_string(revision) + " is no longer held");
+  // The held model's plan, which is at `revision`.
+  Plan current(const std::string& plan, std::int64_t revision) const {
+    if (model_) {
+      auto p = model_->plans.find(plan);
+      if (p != model_->plans.end() && p->second.revision == revision) return p->second;
     }
-    return nlohmann::json(p->second).dump();
+    throw StorageError("kept revision " + plan + "@" + std::to_string(revision) + " is no longer held");
   }
 
-  const Model* model_;
-  std::string path_;
+  std::shared_ptr<const Model> model_;
+  std::string location_;
   std::map<std::string, std::vector<Kept>> revisions_;
   std::vector<AuditEntry> audit_;
   std::vector<Kept> pending_revisions_;
@@ -112,6 +124,6 @@ class MemoryStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> make_memory_store(const Model* model) { return std::make_unique<MemoryStore>(model); }
+std::unique_ptr<Store> make_memory_store() { return std::make_unique<MemoryStore>(); }
 
 }  // namespace civicplan::detail

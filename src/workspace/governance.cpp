@@ -27,7 +27,7 @@ const Plan& find_plan(const Model& m, const std::string& id) {
 }  // namespace
 
 Workspace Workspace::as_user(const std::string& user_id) const {
-  Impl::acting_user(model(), user_id);
+  Impl::acting_user(impl_->current()->model(), user_id);
   return Workspace(impl_, user_id);
 }
 
@@ -53,7 +53,7 @@ std::int64_t Workspace::put_plan(const nlohmann::json& input, std::optional<std:
   if (!parsed) throw ValidationError(std::move(issues));
   if (!issues.empty()) {
     // Report reference problems too, as an import does, so every issue is listed at once.
-    Model merged = model();
+    Model merged = impl_->current()->model();
     merged.plans[parsed->id] = *parsed;
     detail::Origins origins;
     origins.set("plans", parsed->id, "plan");
@@ -185,38 +185,32 @@ void Workspace::put_user(const User& user) {
 }
 
 std::vector<PlanRevision> Workspace::history(const std::string& plan_id) const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  auto out = impl_->store->history(plan_id);
-  if (out.empty() && !impl_->model.plans.count(plan_id)) throw NotFoundError("plan", plan_id);
+  const auto state = impl_->current();
+  auto out = impl_->history(plan_id);
+  if (out.empty() && !state->model().plans.count(plan_id)) throw NotFoundError("plan", plan_id);
   return out;
 }
 
 Plan Workspace::plan_revision(const std::string& plan_id, std::int64_t revision) const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  auto data = impl_->store->revision_data(plan_id, revision);
-  if (!data) throw NotFoundError("plan revision", plan_id + "@" + std::to_string(revision));
-  std::vector<Issue> issues;
-  detail::Reader reader(issues);
-  auto plan = detail::parse_plan(parse_json(*data, plan_id), "plan", reader);
-  if (!plan || !issues.empty()) throw StorageError("kept revision " + plan_id + "@" + std::to_string(revision) + " is unreadable");
-  return *plan;
+  impl_->current();
+  auto plan = impl_->revision(plan_id, revision);
+  if (!plan) throw NotFoundError("plan revision", plan_id + "@" + std::to_string(revision));
+  return std::move(*plan);
 }
 
 std::vector<AuditEntry> Workspace::audit_log(const std::optional<std::string>& since,
                                              const std::optional<std::string>& object) const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  return impl_->store->audit(since, object);
+  return impl_->audit(since, object);
 }
 
 PlanDiff Workspace::diff(const std::string& a, const std::string& b) const {
-  const Model& m = model();
-  return diff_plans(find_plan(m, a), find_plan(m, b));
+  const auto state = impl_->current();
+  return diff_plans(find_plan(state->model(), a), find_plan(state->model(), b));
 }
 
 PlanProgress Workspace::plan_progress(const std::string& plan_id, const Date& date) const {
-  return civicplan::plan_progress(find_plan(model(), plan_id), date);
+  const auto state = impl_->current();
+  return civicplan::plan_progress(find_plan(state->model(), plan_id), date);
 }
 
 }  // namespace civicplan

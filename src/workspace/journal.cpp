@@ -23,7 +23,7 @@ ImportSummary Workspace::Impl::apply(const Model& delta, const detail::Origins& 
 
 ImportSummary Workspace::Impl::apply(Model&& incoming, const detail::Origins& origins, std::vector<Issue> issues,
                                      const std::optional<std::string>& user) {
-  return transact([&](const Model& current, detail::Store& st) {
+  return transact([&](const Model& current, detail::WriteTransaction& st) {
     Model merged;
     const Model* in = &incoming;
     if (current.empty()) {
@@ -42,7 +42,7 @@ ImportSummary Workspace::Impl::apply(Model&& incoming, const detail::Origins& or
       if (u == current.users.end()) throw NotFoundError("user", *user);
       detail::Permissions(current, u->second).check_import(delta);
     }
-    ImportSummary summary = summarize(delta);
+    ImportSummary summary = summarize(delta, current);
     st.write(delta);
     const std::string time = detail::now_iso();
     const std::string who = user.value_or("");
@@ -69,7 +69,7 @@ ImportSummary Workspace::Impl::apply(Model&& incoming, const detail::Origins& or
 std::int64_t Workspace::Impl::write_plan(const std::optional<std::string>& user, const std::string& operation,
                                         const std::string& detail,
                                         const std::function<Plan(const Model&, const detail::Permissions*)>& make) {
-  return transact([&](const Model& current, detail::Store& st) {
+  return transact([&](const Model& current, detail::WriteTransaction& st) {
     std::optional<detail::Permissions> permissions;
     if (user) permissions.emplace(current, Impl::acting_user(current, *user));
     Plan plan = make(current, permissions ? &*permissions : nullptr);

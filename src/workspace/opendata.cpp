@@ -17,7 +17,7 @@ namespace {
 std::string certification_csv(const Workspace& ws) {
   detail::CsvTable t{"scheme", "year",   "version",    "body",
           "passed", "points", "min_points", "missing_mandatory"};
-  const auto years = detail::data_years(ws.model());
+  const auto years = detail::data_years(*ws.model());
   for (const auto& ruleset : ws.rulesets()) {
     for (int year : years) {
       if (!ruleset.version_for(year)) continue;
@@ -41,7 +41,7 @@ std::string certification_csv(const Workspace& ws) {
 }  // namespace
 
 std::map<std::string, std::string> csv_tables(const Workspace& ws) {
-  std::map<std::string, std::string> out = detail::model_csv_tables(ws.model());
+  std::map<std::string, std::string> out = detail::model_csv_tables(*ws.model());
   out["indicator_values.csv"] = ws.compute_indicators().to_csv();
   out["certification_outcomes.csv"] = certification_csv(ws);
   return out;
@@ -61,14 +61,14 @@ void Workspace::export_open_data(const std::string& dir, const std::string& form
   if (format == "csv") {
     write_csv_tables(*this, dir);
   } else if (format == "geojson") {
-    write_geojson(model(), dir);
+    write_geojson(*model(), dir);
   } else if (format == "bundle") {
     export_bundle_file((detail::make_dir(dir) / "bundle.json").string());
   } else {
     throw ValidationError(
         {{"format", "unknown format \"" + format + "\"; expected one of bundle, csv, geojson"}});
   }
-  write_catalog(model(), dir);
+  write_catalog(*model(), dir);
 }
 
 }  // namespace civicplan

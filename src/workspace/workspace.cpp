@@ -30,8 +30,110 @@ std::size_t ImportSummary::total() const {
   return n;
 }
 
+// --- Impl: the store and the snapshot of the latest commit -----------------------------------
 
-Workspace::Workspace() : impl_(std::make_shared<Impl>()) { impl_->store = detail::make_memory_store(&impl_->model); }
+Workspace::Impl::Impl(std::unique_ptr<detail::Store> s) : store_(std::move(s)) {
+  std::lock_guard<std::mutex> lock(store_mutex_);
+  publish(std::make_shared<const Model>(store_->persistent() ? store_->load() : Model{}));
+}
+
+std::shared_ptr<const detail::State> Workspace::Impl::current() {
+  if (!store_->persistent()) return snapshot();
+  std::unique_lock<std::mutex> lock(store_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return snapshot();
+  return sync_locked();
+}
+
+bool Workspace::Impl::refresh() {
+  if (!store_->persistent()) return false;
+  std::lock_guard<std::mutex> lock(store_mutex_);
+  const auto before = snapshot();
+  return sync_locked() != before;
+}
+
+std::shared_ptr<const detail::State> Workspace::Impl::sync_locked() {
+  auto state = snapshot();
+  const detail::Changes changes = store_->changes_since(state->sequence());
+  if (changes.empty()) return state;
+  Model model;
+  if (changes.everything) {
+    model = store_->load();
+  } else {
+    model = state->model();
+    model.merge(store_->load(changes));
+  }
+  publish(std::make_shared<const Model>(std::move(model)));
+  return snapshot();
+}
+
+void Workspace::Impl::publish(std::shared_ptr<const Model> model) {
+  store_->held(model);
+  std::atomic_store(&state_, std::shared_ptr<const detail::State>(
+                                 std::make_shared<const detail::State>(std::move(model), store_->sequence())));
+}
+
+void Workspace::Impl::check(const Model& merged, const detail::Origins& origins, std::vector<Issue>& issues) {
+  detail::check_model(merged, origins, issues);
+  const auto vocab = detail::Vocabulary::from_model(merged);
+  detail::IndicatorSet::build(merged, origins, issues, &vocab);
+  detail::RulesetSet::build(merged, origins, issues, &vocab);
+}
+
+CertificationTable Workspace::Impl::certify_batch(const detail::State& state, const std::string& scheme,
+                                                  const detail::Batch& batch, int year, bool preview) {
+  detail::Evaluator* self = nullptr;
+  detail::Evaluator ev(state.facts(),
+                       detail::certification_options(state.rulesets(), state.indicators(), preview, &self));
+  self = &ev;
+  return state.rulesets().evaluate(ev, scheme, batch, year, preview);
+}
+
+std::vector<PlanRevision> Workspace::Impl::history(const std::string& plan) {
+  std::lock_guard<std::mutex> lock(store_mutex_);
+  return store_->history(plan);
+}
+
+std::optional<Plan> Workspace::Impl::revision(const std::string& plan, std::int64_t revision) {
+  std::lock_guard<std::mutex> lock(store_mutex_);
+  return store_->revision(plan, revision);
+}
+
+std::vector<AuditEntry> Workspace::Impl::audit(const std::optional<std::string>& since,
+                                               const std::optional<std::string>& object) {
+  std::lock_guard<std::mutex> lock(store_mutex_);
+  return store_->audit(since, object);
+}
+
+ImportSummary summarize(const Model& delta, const Model& current) {
+  ImportSummary s;
+  auto count = [&](const char* name, const auto& incoming, const auto& existing) {
+    std::size_t added = 0, replaced = 0;
+    for (const auto& kv : incoming) (existing.count(kv.first) ? replaced : added)++;
+    if (added) s.added[name] = added;
+    if (replaced) s.replaced[name] = replaced;
+  };
+  count("bodies", delta.bodies, current.bodies);
+  count("taxonomies", delta.taxonomies, current.taxonomies);
+  count("crosswalks", delta.crosswalks, current.crosswalks);
+  count("plans", delta.plans, current.plans);
+  count("statistics", delta.statistics, current.statistics);
+  std::size_t fb_added = 0, fb_same = 0;
+  for (const auto& f : delta.feedback) (current.feedback.count(f) ? fb_same : fb_added)++;
+  if (fb_added) s.added["feedback"] = fb_added;
+  if (fb_same) s.replaced["feedback"] = fb_same;
+  count("certifications", delta.certifications, current.certifications);
+  count("cases", delta.cases, current.cases);
+  count("ledger", delta.ledger, current.ledger);
+  count("places", delta.places, current.places);
+  count("indicators", delta.indicators, current.indicators);
+  count("rulesets", delta.rulesets, current.rulesets);
+  count("users", delta.users, current.users);
+  return s;
+}
+
+// --- Workspace ---------------------------------------------------------------------------------
+
+Workspace::Workspace() : impl_(std::make_shared<Impl>(detail::make_memory_store())) {}
 Workspace::Workspace(std::shared_ptr<Impl> impl, std::optional<std::string> user)
     : impl_(std::move(impl)), user_(std::move(user)) {}
 
@@ -40,25 +142,22 @@ Workspace::~Workspace() = default;
 Workspace::Workspace(Workspace&&) noexcept = default;
 Workspace& Workspace::operator=(Workspace&&) noexcept = default;
 
-Workspace Workspace::open(const std::string& path) {
-  auto impl = std::make_shared<Impl>();
-  impl->store = detail::open_sqlite_store(path);
-  impl->model = impl->store->load();
-  return Workspace(std::move(impl));
+Workspace Workspace::open(const std::string& location, bool read_only) {
+  return Workspace(std::make_shared<Impl>(detail::open_store(location, read_only)));
 }
 
 std::optional<std::string> Workspace::path() const {
-  if (!impl_->store->persistent()) return std::nullopt;
-  return impl_->store->path();
+  if (!impl_->store().persistent()) return std::nullopt;
+  return impl_->store().location();
 }
+
+bool Workspace::read_only() const { return impl_->store().read_only(); }
 
 ImportSummary Workspace::Impl::import_parsed(Model&& delta, const detail::Origins& origins, std::vector<Issue> issues,
                                              const std::optional<std::string>& user) {
   if (!issues.empty()) {
     // Report reference problems too, against the current state, so every issue is listed at once.
-    std::lock_guard<std::recursive_mutex> lock(mutex);
-    sync();
-    Model merged = model;
+    Model merged = current()->model();
     merged.merge(delta);
     check(merged, origins, issues);
     throw ValidationError(std::move(issues));
@@ -115,46 +214,41 @@ std::vector<Issue> Workspace::validate(const nlohmann::json& bundle) const {
   detail::Reader reader(issues);
   detail::Origins origins;
   Model delta = detail::parse_bundle(bundle, reader, origins);
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  Model merged = impl_->model;
+  Model merged = impl_->current()->model();
   merged.merge(delta);
   Impl::check(merged, origins, issues);
   return issues;
 }
 
 std::vector<Indicator> Workspace::indicators() const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
+  const auto state = impl_->current();
   std::vector<Indicator> out;
-  for (const auto& [id, ci] : impl_->current_indicators().all()) out.push_back(ci.def);
+  for (const auto& [id, ci] : state->indicators().all()) out.push_back(ci.def);
   return out;
 }
 
 IndicatorTable Workspace::compute_indicators(const std::vector<std::string>& ids,
                                              const std::vector<std::string>& bodies,
                                              const std::vector<int>& years) const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
+  const auto state = impl_->current();
   detail::Evaluator* self = nullptr;
-  auto options = detail::certification_options(impl_->current_rulesets(), impl_->current_indicators(), false, &self);
+  auto options = detail::certification_options(state->rulesets(), state->indicators(), false, &self);
   auto after_construction = [&self](detail::Evaluator& ev) { self = &ev; };
-  return impl_->current_indicators().compute(impl_->current_facts(), ids, bodies, years, options, after_construction);
+  return state->indicators().compute(state->facts(), ids, bodies, years, options, after_construction);
 }
 
 std::optional<double> Workspace::evaluate(const std::string& expression, const std::string& body, int year,
                                           bool preview) const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  const auto& facts = impl_->current_facts();
+  const auto state = impl_->current();
+  const auto& facts = state->facts();
   const int b = facts.body(body);
   if (b < 0) throw NotFoundError("body", body);
-  const auto vocab = detail::Vocabulary::from_model(impl_->model);
+  const auto vocab = detail::Vocabulary::from_model(state->model());
   const detail::CNode compiled = detail::compile_text(expression, "<expression>", vocab);
-  const auto& indicators = impl_->current_indicators();
+  const auto& indicators = state->indicators();
   detail::Evaluator* self = nullptr;
   detail::EvalOptions options =
-      detail::certification_options(impl_->current_rulesets(), indicators, preview, &self);
+      detail::certification_options(state->rulesets(), indicators, preview, &self);
   detail::Evaluator evaluator(facts, options);
   self = &evaluator;
   const auto values = evaluator.eval(compiled, detail::Batch{"", {b}}, year);
@@ -163,35 +257,32 @@ std::optional<double> Workspace::evaluate(const std::string& expression, const s
 }
 
 std::vector<Ruleset> Workspace::rulesets() const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
+  const auto state = impl_->current();
   std::vector<Ruleset> out;
-  for (const auto& [id, r] : impl_->current_rulesets().all()) out.push_back(r.def);
+  for (const auto& [id, r] : state->rulesets().all()) out.push_back(r.def);
   return out;
 }
 
 CertificationReport Workspace::certify(const std::string& body, const std::string& scheme, int year,
                                        bool preview) const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  const auto& facts = impl_->current_facts();
+  const auto state = impl_->current();
+  const auto& facts = state->facts();
   const int b = facts.body(body);
   if (b < 0) throw NotFoundError("body", body);
-  const auto* rs = impl_->current_rulesets().find(scheme);
+  const auto* rs = state->rulesets().find(scheme);
   if (!rs) throw NotFoundError("ruleset", scheme);
   if (!rs->def.applies(facts.body_kind[b])) {
     throw Error(ErrorCode::kValidation, "ruleset \"" + scheme + "\" does not apply to " + body + ", a " +
                                             to_string(facts.body_kind[b]));
   }
-  return impl_->certify_batch(scheme, detail::Batch{"", {b}}, year, preview).report(0);
+  return Impl::certify_batch(*state, scheme, detail::Batch{"", {b}}, year, preview).report(0);
 }
 
 CertificationTable Workspace::certify_all(const std::string& scheme, int year, const std::vector<std::string>& bodies,
                                           bool preview) const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  const auto& facts = impl_->current_facts();
-  const auto* rs = impl_->current_rulesets().find(scheme);
+  const auto state = impl_->current();
+  const auto& facts = state->facts();
+  const auto* rs = state->rulesets().find(scheme);
   if (!rs) throw NotFoundError("ruleset", scheme);
   detail::Batch batch;
   if (bodies.empty()) {
@@ -213,10 +304,10 @@ CertificationTable Workspace::certify_all(const std::string& scheme, int year, c
       batch.bodies.push_back(b);
     }
   }
-  return impl_->certify_batch(scheme, batch, year, preview);
+  return Impl::certify_batch(*state, scheme, batch, year, preview);
 }
 
-nlohmann::json Workspace::export_bundle() const { return write_bundle(model()); }
+nlohmann::json Workspace::export_bundle() const { return write_bundle(impl_->current()->model()); }
 
 void Workspace::export_bundle_file(const std::string& path) const {
   const std::string text = export_bundle().dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -237,50 +328,41 @@ void Workspace::export_bundle_file(const std::string& path) const {
   }
 }
 
-const Model& Workspace::model() const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  return impl_->model;
+std::shared_ptr<const Model> Workspace::model() const {
+  auto state = impl_->current();
+  return std::shared_ptr<const Model>(state, &state->model());
 }
 
-bool Workspace::refresh() const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  return impl_->sync();
+bool Workspace::refresh() const { return impl_->refresh(); }
+
+std::shared_ptr<const Registry> Workspace::registry() const {
+  auto state = impl_->current();
+  return std::shared_ptr<const Registry>(state, &state->registry());
 }
 
-const Registry& Workspace::registry() const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  if (!impl_->registry) impl_->registry = std::make_shared<const Registry>(impl_->model.bodies);
-  return *impl_->registry;
-}
-
-const Body& Workspace::body(const std::string& id) const {
-  const auto& m = model();
-  auto it = m.bodies.find(id);
-  if (it == m.bodies.end()) throw NotFoundError("body", id);
+Body Workspace::body(const std::string& id) const {
+  const auto state = impl_->current();
+  auto it = state->model().bodies.find(id);
+  if (it == state->model().bodies.end()) throw NotFoundError("body", id);
   return it->second;
 }
 
-const Plan& Workspace::plan(const std::string& id) const {
-  const auto& m = model();
-  auto it = m.plans.find(id);
-  if (it == m.plans.end()) throw NotFoundError("plan", id);
+Plan Workspace::plan(const std::string& id) const {
+  const auto state = impl_->current();
+  auto it = state->model().plans.find(id);
+  if (it == state->model().plans.end()) throw NotFoundError("plan", id);
   return it->second;
 }
 
-const Taxonomy& Workspace::taxonomy(const std::string& id) const {
-  const auto& m = model();
-  auto it = m.taxonomies.find(id);
-  if (it == m.taxonomies.end()) throw NotFoundError("taxonomy", id);
+Taxonomy Workspace::taxonomy(const std::string& id) const {
+  const auto state = impl_->current();
+  auto it = state->model().taxonomies.find(id);
+  if (it == state->model().taxonomies.end()) throw NotFoundError("taxonomy", id);
   return it->second;
 }
 
 PracticeIndex Workspace::practices() const {
-  std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-  impl_->sync();
-  if (!impl_->practices) impl_->practices = std::make_shared<const PracticeIndex>(impl_->model, registry());
-  return *impl_->practices;
+  return impl_->current()->practices();
 }
 
 void Workspace::add_feedback(const Feedback& feedback) {

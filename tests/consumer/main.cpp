@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,7 +71,8 @@ int main(int argc, char** argv) {
     }
 
     auto ws = civicplan::Workspace::open(db);  // a second connection reads what the first wrote
-    const auto& model = ws.model();
+    const std::shared_ptr<const civicplan::Model> snapshot = ws.model();
+    const civicplan::Model& model = *snapshot;
     check(count(model, "bodies") == 3, "3 bodies");
     check(count(model, "taxonomies") == 1, "1 taxonomy");
     check(count(model, "plans") == 1, "1 plan");
@@ -82,10 +84,10 @@ int main(int argc, char** argv) {
     }
     check(planned == civicplan::Money::from_cents(350075), "planned budget is 3500.75 euros");
     check(ws.taxonomy("fam").is_under("A1", "A"), "A1 is under A");
-    check(ws.registry().scope("alto-garda", 2024) ==
+    check(ws.registry()->scope("alto-garda", 2024) ==
               std::vector<std::string>{"alto-garda", "arco", "riva"},
           "district scope in 2024");
-    check(ws.registry().scope("alto-garda", 2019) == std::vector<std::string>{"alto-garda", "arco"},
+    check(ws.registry()->scope("alto-garda", 2019) == std::vector<std::string>{"alto-garda", "arco"},
           "district scope in 2019");
 
     // Errors cross the library boundary with their own types, and a failed import changes nothing.
@@ -100,19 +102,34 @@ int main(int argc, char** argv) {
     } catch (const civicplan::ValidationError& e) {
       check(!e.issues().empty(), "the validation error lists its issues");
     }
-    check(count(ws.model(), "bodies") == 3, "a failed import writes nothing");
+    check(count(*ws.model(), "bodies") == 3, "a failed import writes nothing");
     try {
       ws.plan("missing");
       check(false, "an unknown plan is reported");
     } catch (const civicplan::NotFoundError&) {
     }
 
+    // Out-of-line members of the exported value types link from the shared library too.
+    const auto audit = ws.audit_log();
+    check(!audit.empty() && audit.front().to_json().at("operation") == "import",
+          "the audit log starts with the import");
+    const auto progress = ws.plan_progress("riva-2024", civicplan::Date{2024, 12, 31});
+    check(progress.to_json().at("plan") == "riva-2024", "plan progress as JSON");
+    check(ws.diff("riva-2024", "riva-2024").to_json().at("changed").empty(), "a plan diffed with itself");
+    check(ws.history("riva-2024").size() == 1, "one kept revision");
+
+    {
+      // A read-only opening sees the same state and refuses writes.
+      const auto reader = civicplan::Workspace::open(db, true);
+      check(reader.read_only() && *reader.model() == *ws.model(), "a read-only opening reads the workspace");
+    }
+
     civicplan::Workspace copy;
     copy.import_bundle(ws.export_bundle());
-    check(copy.model() == ws.model(), "export then import reproduces the workspace");
+    check(*copy.model() == *ws.model(), "export then import reproduces the workspace");
 
-    std::cout << "civicplan " << civicplan::kVersion << ": " << count(ws.model(), "bodies")
-              << " bodies, " << count(ws.model(), "plans") << " plan, planned "
+    std::cout << "civicplan " << civicplan::kVersion << ": " << count(*ws.model(), "bodies")
+              << " bodies, " << count(*ws.model(), "plans") << " plan, planned "
               << planned.to_string() << " euros\n";
   } catch (const civicplan::Error& e) {
     std::cerr << "civicplan error: " << e.what() << '\n';

@@ -3,9 +3,11 @@
 #
 # cmake -DMODE=static|shared -DSOURCE_DIR=... -DBINARY_DIR=... -DWORK_DIR=... -DVERSION=...
 #       -DGENERATOR=... [-DMAKE_PROGRAM=...] -DCXX_COMPILER=... [-DCONFIG=...] [-DJOBS=2]
+#       [-DPYTHON_EXECUTABLE=...]
 #       -P run.cmake
 #   static: installs the already built tree BINARY_DIR.
-#   shared: configures, builds and installs a shared library from SOURCE_DIR in WORK_DIR/lib.
+#   shared: configures, builds and installs a shared library from SOURCE_DIR in WORK_DIR/lib
+#           (and, given PYTHON_EXECUTABLE, the Python module against it, which it then imports).
 cmake_minimum_required(VERSION 3.18)
 
 foreach(var MODE SOURCE_DIR BINARY_DIR WORK_DIR VERSION GENERATOR CXX_COMPILER)
@@ -42,15 +44,28 @@ if(MODE STREQUAL "static")
   run(${CMAKE_COMMAND} --install ${BINARY_DIR} --config ${CONFIG} --prefix ${prefix})
   set(library_glob ${prefix}/lib*/libcivicplan.a)
 elseif(MODE STREQUAL "shared")
+  # With PYTHON_EXECUTABLE, the Python module is built against the shared library too.
+  set(python_module OFF)
+  set(python_args)
+  if(PYTHON_EXECUTABLE)
+    set(python_module ON)
+    set(python_args -DPython_EXECUTABLE=${PYTHON_EXECUTABLE})
+  endif()
   # Kept between runs so that a re-run only rebuilds what changed.
   set(lib_build ${WORK_DIR}/lib)
   run(${CMAKE_COMMAND} ${generator_args} -S ${SOURCE_DIR} -B ${lib_build}
       -DCMAKE_BUILD_TYPE=${CONFIG} -DBUILD_SHARED_LIBS=ON
-      -DCIVICPLAN_BUILD_TESTS=OFF -DCIVICPLAN_BUILD_PYTHON=OFF
+      -DCIVICPLAN_BUILD_TESTS=OFF -DCIVICPLAN_BUILD_PYTHON=${python_module}
       -DCIVICPLAN_BUILD_EXAMPLES=OFF -DCIVICPLAN_BUILD_BENCHMARKS=OFF
-      -DCIVICPLAN_INSTALL=ON)
+      -DCIVICPLAN_INSTALL=ON ${python_args})
   run(${CMAKE_COMMAND} --build ${lib_build} --config ${CONFIG} -j ${JOBS})
   run(${CMAKE_COMMAND} --install ${lib_build} --config ${CONFIG} --prefix ${prefix})
+  if(python_module)
+    # The Python module linked against libcivicplan.so: it loads, and the exported value
+    # types' out-of-line members (AuditEntry, PlanProgress) resolve.
+    run(${CMAKE_COMMAND} -E env PYTHONPATH=${lib_build}/python ${PYTHON_EXECUTABLE}
+        ${CMAKE_CURRENT_LIST_DIR}/python_module.py ${SOURCE_DIR}/examples/data/family.json)
+  endif()
   set(library_glob ${prefix}/lib*/libcivicplan.so)
 else()
   message(FATAL_ERROR "run.cmake: MODE must be static or shared, not '${MODE}'")

@@ -34,7 +34,7 @@ Outcome outcome(F&& import) {
   Workspace ws;
   try {
     import(ws);
-    o.model = ws.model();
+    o.model = *ws.model();
   } catch (const ValidationError& e) {
     o.error = "validation";
     o.issues = e.issues();
@@ -148,5 +148,5 @@ TEST_CASE("malformed text fails with the parse error and position of the parsed 
 TEST_CASE("a missing bundle file is reported by name", "[bundle][stream]") {
   Workspace ws;
   CHECK_THROWS_AS(ws.import_file("/nonexistent/dir/bundle.json"), civicplan::NotFoundError);
-  CHECK(ws.model().empty());
+  CHECK(ws.model()->empty());
 }

@@ -193,7 +193,7 @@ TEST_CASE("calls that differ only by category, computed together, equal each cal
     Workspace ws;
     ws.import_file(test::source_path(std::string("examples/data/") + example + ".json").string());
     std::vector<std::string> formulas;
-    for (const auto& [id, t] : ws.model().taxonomies) {
+    for (const auto& [id, t] : ws.model()->taxonomies) {
       for (const auto& node : t.nodes()) {
         const std::string ref = "\"" + t.id() + ":" + node.code + "\"";
         formulas.push_back("actions(category: " + ref + ")");

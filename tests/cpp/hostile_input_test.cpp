@@ -84,7 +84,7 @@ TEST_CASE("Deeply nested JSON values from C++ are refused, not copied", "[hostil
   Workspace ws;
   auto what = error_of<ValidationError>([&] { ws.put_plan(plan); });
   CHECK_THAT(what, Catch::Contains("plan.attributes.k.k") && Catch::Contains("nesting deeper"));
-  CHECK(ws.model().plans.empty());
+  CHECK(ws.model()->plans.empty());
 }
 
 TEST_CASE("Numbers out of range, NaN and infinities are refused", "[hostile]") {
@@ -106,7 +106,7 @@ TEST_CASE("Numbers out of range, NaN and infinities are refused", "[hostile]") {
     if (std::isfinite(bad)) {
       Workspace ws;
       ws.import_bundle(bundle);  // a huge but finite statistic is a number like any other
-      CHECK(ws.model().statistics.size() == 1);
+      CHECK(ws.model()->statistics.size() == 1);
     } else {
       CHECK_THAT(issues_of(bundle), Catch::Contains("statistics[0].value"));
     }
@@ -233,5 +233,5 @@ TEST_CASE("Ids with SQL metacharacters are data, never SQL", "[hostile]") {
   CHECK(ws.plan(evil).title == evil);
   CHECK(ws.body(quote).id == quote);
   CHECK(ws.history(evil).size() == 2);
-  CHECK(ws.model().plans.size() == 1);
+  CHECK(ws.model()->plans.size() == 1);
 }

@@ -565,10 +565,10 @@ TEST_CASE("opening reads every stored plan, in blocks, and names the first unrea
   {
     Workspace ws = Workspace::open(path);
     ws.import_bundle(bundle);
-    imported = ws.model();
+    imported = *ws.model();
   }
   REQUIRE(imported.plans.size() > 1700);
-  CHECK(Workspace::open(path).model() == imported);
+  CHECK(*Workspace::open(path).model() == imported);
   // Two broken rows: the error names the first in id order, whichever thread read it.
   exec(path, "UPDATE plans SET data = '{\"id\": 12' WHERE id = 'gen11234'; "
              "UPDATE plans SET data = '[]' WHERE id = 'gen11500'");

@@ -114,7 +114,8 @@ const std::map<std::string, Row> kHeaders = {
 
 TEST_CASE("the CSV tables have their documented columns and exact amounts", "[opendata]") {
   const Workspace ws = family();
-  const Model& m = ws.model();
+  const auto m_holder = ws.model();
+  const auto& m = *m_holder;
   const auto tables = csv_tables(ws);
   std::set<std::string> names;
   for (const auto& [name, text] : tables) names.insert(name);
@@ -249,7 +250,8 @@ TEST_CASE("CSV quoting keeps commas, quotes and line breaks", "[opendata]") {
 
 TEST_CASE("GeoJSON features are points at [lon, lat] where the places are", "[opendata]") {
   const Workspace ws = family();
-  const Model& m = ws.model();
+  const auto m_holder = ws.model();
+  const auto& m = *m_holder;
   const json places = places_geojson(m);
   CHECK(places["type"] == "FeatureCollection");
   REQUIRE(places["features"].size() == m.places.size());
@@ -314,7 +316,7 @@ TEST_CASE("exported files re-read: tables, maps and a DCAT-AP_IT catalogue of th
   for (const auto& [name, text] : csv_tables(ws))
     CHECK(read_text(std::filesystem::path(out) / name) == text);
   const json places = json::parse(read_text(std::filesystem::path(out) / "places.geojson"));
-  CHECK(places == places_geojson(ws.model()));
+  CHECK(places == places_geojson(*ws.model()));
 
   const json catalog = json::parse(read_text(std::filesystem::path(out) / "catalog.jsonld"));
   const auto& context = catalog["@context"];
@@ -382,7 +384,7 @@ TEST_CASE("the catalogue can be told its publisher and base URL", "[opendata]") 
   options.publisher_id = "r_prova";
   options.base_url = "https://dati.example.it/piani/";
   options.modified = "2024-01-31";
-  const json catalog = dcat_catalog(ws.model(), {"plans.csv", "unknown.txt"}, options);
+  const json catalog = dcat_catalog(*ws.model(), {"plans.csv", "unknown.txt"}, options);
   REQUIRE(catalog["dcat:dataset"].size() == 1);
   const auto& d = catalog["dcat:dataset"][0];
   CHECK(d["dct:identifier"] == "r_prova:plans");
@@ -397,7 +399,7 @@ TEST_CASE("the bundle format writes bundle.json; other formats are refused", "[o
   TempDir dir;
   ws.export_open_data(dir.file("out"), "bundle");
   const json bundle = read_json_file(dir.file("out/bundle.json"));
-  CHECK(read_bundle(bundle) == ws.model());
+  CHECK(read_bundle(bundle) == *ws.model());
   const json catalog = json::parse(read_text(dir.path() / "out" / "catalog.jsonld"));
   REQUIRE(catalog["dcat:dataset"].size() == 1);
   CHECK(catalog["dcat:dataset"][0]["dcat:distribution"][0]["dct:format"]["@id"] ==

@@ -632,7 +632,7 @@ TEST_CASE("feedback is validated and feeds rating()", "[practices][feedback]") {
   ws.add_feedback({"pm2-2022/a2", 1, std::nullopt, Date{2022, 6, 1}});
   CHECK(ws.evaluate("rating()", "m2", 2022) == 2.5);
   CHECK(ws.evaluate("rating()", "d1", 2022) == 2.5);
-  CHECK(ws.model().feedback.size() == 2);
+  CHECK(ws.model()->feedback.size() == 2);
 
   auto issues = issues_of([&] {
     ws.add_feedback({"pm2-2022/a1", 6, std::nullopt, Date{2022, 5, 1}});
@@ -644,6 +644,6 @@ TEST_CASE("feedback is validated and feeds rating()", "[practices][feedback]") {
   civicplan::test::check_only_issue(issues, "feedback.action", "unknown action \"pm2-2022/a9\"");
   issues = issues_of([&] { ws.add_feedback({"nowhere", 0, std::nullopt, Date{2022, 13, 1}}); });
   CHECK(issues.size() == 3);
-  CHECK(ws.model().feedback.size() == 2);
+  CHECK(ws.model()->feedback.size() == 2);
   CHECK(ws.evaluate("rating()", "m2", 2022) == 2.5);
 }

@@ -267,6 +267,35 @@ def test_validate_csv(tmp_path):
     assert r.stdout == f"ok: {csv} (2 statistics)\n"
 
 
+@pytest.mark.parametrize("name", ["population.CSV", "population.Csv"])
+def test_validate_and_import_read_a_csv_whatever_the_case_of_its_extension(tmp_path, db, name):
+    csv = tmp_path / name
+    csv.write_text("body,year,variable,value\nc-alpha,2023,population,1200\n")
+    r = run("validate", csv)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"ok: {csv} (1 statistic)\n"
+    r = run("import", db, csv)
+    assert r.returncode == 0, r.stderr
+    assert "1 statistic" in r.stdout
+
+
+@pytest.mark.parametrize("verb", [["info"], ["export"], ["indicators"], ["search"], ["history", "p-alpha-2023"]])
+def test_read_verbs_open_the_workspace_read_only_on_request(db, verb):
+    before = db.read_bytes()
+    r = run(*verb[:1], db, *verb[1:], "--read-only")
+    assert r.returncode in (0, 1), r.stderr
+    assert "read-only" not in r.stderr
+    assert db.read_bytes() == before
+
+
+def test_read_only_needs_an_existing_workspace(tmp_path):
+    missing = tmp_path / "none.db"
+    r = run("info", missing, "--read-only")
+    assert r.returncode == 1
+    assert str(missing) in r.stderr
+    assert not missing.exists()
+
+
 def test_validate_bad_csv_names_line(tmp_path):
     csv = tmp_path / "population.csv"
     csv.write_text("body,year,variable,value\nc-alpha,2023,population,1200\nc-beta,twenty,population,800\n")

@@ -118,6 +118,68 @@ def test_second_connection_sees_committed_writes(small_bundle, tmp_path):
     assert reader.refresh() is False  # nothing new since the last read
 
 
+def test_read_only_workspace_reads_and_refuses_writes(small_bundle, tmp_path):
+    db = tmp_path / "plans.db"
+    writer = cp.Workspace.open(db)
+    writer.import_bundle(small_bundle)
+    exported = writer.export_bundle()
+    before = db.read_bytes()
+
+    reader = cp.Workspace.open(db, read_only=True)
+    assert reader.read_only is True and writer.read_only is False
+    assert reader.export_bundle() == exported
+    assert reader.bodies["M1"].name == "Cles"
+    with pytest.raises(cp.StorageError, match="read-only"):
+        reader.import_bundle(bundle(bodies=[{"id": "M9", "kind": "municipality", "name": "Nuovo"}]))
+    with pytest.raises(cp.StorageError):
+        reader.submit("p-m1-2023")
+    assert reader.export_bundle() == exported
+    assert db.read_bytes() == before
+
+    writer.import_bundle(bundle(bodies=[{"id": "M9", "kind": "municipality", "name": "Nuovo"}]))
+    assert "M9" in reader.bodies  # a read-only reader sees what others commit
+
+
+def test_read_only_open_of_a_missing_file_creates_nothing(tmp_path):
+    missing = tmp_path / "none.db"
+    with pytest.raises(cp.StorageError, match="no workspace at"):
+        cp.Workspace.open(missing, read_only=True)
+    assert not missing.exists()
+
+
+def test_threads_read_while_another_writes(small_bundle, tmp_path):
+    import threading
+
+    ws = cp.Workspace.open(tmp_path / "threads.db")
+    ws.import_bundle(small_bundle)
+    base = len(ws.bodies)
+    errors = []
+    done = threading.Event()
+
+    def read():
+        while not done.is_set():
+            try:
+                names = ws.bodies.keys()
+                extra = [n for n in names if n.startswith("X")]
+                # A snapshot holds whole commits: X0 .. Xn-1, never a gap.
+                assert sorted(extra, key=lambda n: int(n[1:])) == [f"X{i}" for i in range(len(extra))]
+                assert len(ws.compute_indicators().rows()) >= 0
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+                return
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for t in readers:
+        t.start()
+    for i in range(10):
+        ws.import_bundle(bundle(bodies=[{"id": f"X{i}", "kind": "municipality", "name": f"X{i}"}]))
+    done.set()
+    for t in readers:
+        t.join()
+    assert errors == []
+    assert len(ws.bodies) == base + 10
+
+
 def test_failed_import_leaves_the_file_unchanged(small_bundle, tmp_path):
     db = tmp_path / "plans.db"
     ws = cp.Workspace.open(db)

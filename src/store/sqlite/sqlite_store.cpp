@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <deque>
 #include <functional>
 #include <future>
@@ -11,12 +12,16 @@
 #include <optional>
 
 #include "civicplan/error.hpp"
-#include "store/store.hpp"
 #include "io/bundle_parse.hpp"
+#include "store/row_codec.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace civicplan::detail {
 
 namespace {
+
+/// The schema version this build writes: one migration per version.
+constexpr int kSchemaVersion = 3;
 
 // Migration i brings a database from schema version i to i + 1.
 const char* const kMigrations[] = {
@@ -89,12 +94,22 @@ static_assert(kMigrationCount == kSchemaVersion, "one migration per schema versi
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::string& path) : path_(path) {
+  SqliteStore(const std::string& path, bool read_only) : path_(path), read_only_(read_only) {
     guard([&] {
-      db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      if (read_only_) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec)) throw StorageError("no workspace at " + path);
+        db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+      } else {
+        db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      }
       db_->setBusyTimeout(kBusyTimeoutMs);
       // Fail early on a file that is not a SQLite database.
       db_->exec("PRAGMA schema_version");
+      if (read_only_) {
+        check_current();
+        return;
+      }
       db_->exec("PRAGMA journal_mode = WAL");
       db_->exec("PRAGMA synchronous = FULL");
       db_->exec("PRAGMA foreign_keys = ON");
@@ -103,11 +118,12 @@ class SqliteStore final : public Store {
   }
 
   ~SqliteStore() override {
-    if (in_write_) rollback();
+    if (in_write_) rollback_write();
   }
 
-  const std::string& path() const override { return path_; }
+  const std::string& location() const override { return path_; }
   bool persistent() const override { return true; }
+  bool read_only() const override { return read_only_; }
 
   void append_revision(const PlanRevision& r, const Plan& plan) override {
     // The plan was written by write() in this transaction: its row holds the revision's data,
@@ -128,7 +144,7 @@ class SqliteStore final : public Store {
       q.reset();
     });
     if (copied) return;
-    const std::string data = json(plan).dump();
+    const std::string data = encode(plan);
     guard([&] {
       SQLite::Statement q(*db_,
                           "INSERT INTO plan_revisions(plan, revision, time, user, operation, data) "
@@ -158,8 +174,8 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  std::optional<std::string> revision_data(const std::string& plan, std::int64_t revision) override {
-    std::optional<std::string> out;
+  std::optional<Plan> revision(const std::string& plan, std::int64_t revision) override {
+    std::optional<std::string> data;
     guard([&] {
       SQLite::Statement q(*db_,
                           "SELECT r.data IS NULL, coalesce(r.data, p.data) FROM plan_revisions r "
@@ -171,8 +187,20 @@ class SqliteStore final : public Store {
       if (q.getColumn(1).isNull()) {
         throw StorageError("kept revision " + plan + "@" + std::to_string(revision) + " has no data");
       }
-      out = q.getColumn(1).getString();
+      data = q.getColumn(1).getString();
     });
+    if (!data) return std::nullopt;
+    std::vector<Issue> issues;
+    Reader reader(issues);
+    std::optional<Plan> out;
+    try {
+      out = parse_plan(json::parse(*data), "plan", reader);
+    } catch (const json::exception&) {
+      issues.push_back({"plan", "stored JSON is unreadable"});
+    }
+    if (!out || !issues.empty()) {
+      throw StorageError("kept revision " + plan + "@" + std::to_string(revision) + " is unreadable");
+    }
     return out;
   }
 
@@ -251,60 +279,22 @@ class SqliteStore final : public Store {
         const std::string where = "crosswalks[" + quote(q.getColumn(0).getString()) + "]";
         if (auto c = parse_crosswalk(parse(q, 1, where), where, r)) m.crosswalks.emplace(c->id, std::move(*c));
       });
-      // Stored JSON documents, read a block at a time and parsed on two threads: a second thread
-      // parses one block while this one reads and parses the next. Issues and objects are taken
-      // in row order.
+      // Stored JSON documents, read a block at a time and parsed on two threads (row codec).
       auto documents = [&](const char* sql, const char* table, auto parse_object, auto keep) {
-        using Object = typename decltype(parse_object(json(), std::string(), r))::value_type;
-        struct Parsed {
-          std::vector<std::optional<Object>> objects;
-          std::vector<Issue> issues;
-        };
-        using Rows = std::vector<std::pair<std::string, std::string>>;  // where, data
-        auto parse_rows = [&parse_object](const Rows& rows) {
-          Parsed out;
-          Reader reader(out.issues);
-          for (const auto& [where, text] : rows) {
-            json j;
-            try {
-              j = json::parse(text);
-            } catch (const json::exception& e) {
-              out.issues.push_back({where, std::string("stored JSON is unreadable: ") + e.what()});
-            }
-            out.objects.push_back(parse_object(j, where, reader));
-          }
-          return out;
-        };
-        constexpr std::size_t kBlock = 512;
         SQLite::Statement q(*db_, sql);
         bool done = false;  // stepping past the last row again is an error
-        auto read_rows = [&] {
-          Rows rows;
-          while (!done && rows.size() < kBlock) {
-            if (!q.executeStep()) {
-              done = true;
-              break;
-            }
-            rows.emplace_back(std::string(table) + "[" + quote(q.getColumn(0).getString()) + "]",
-                              q.getColumn(1).getString());
-          }
-          return rows;
-        };
-        auto take = [&](Parsed&& p) {
-          for (auto& issue : p.issues) issues.push_back(std::move(issue));
-          for (auto& o : p.objects) {
-            if (o) keep(std::move(*o));
-          }
-        };
-        for (;;) {
-          Rows first = read_rows();
-          if (first.empty()) break;
-          auto other = std::async(std::launch::async, parse_rows, std::cref(first));
-          Rows second = read_rows();
-          Parsed here = parse_rows(second);
-          take(other.get());
-          take(std::move(here));
-        }
+        parse_documents(
+            [&](DocumentRows& rows) {
+              while (!done && rows.size() < kDocumentBlock) {
+                if (!q.executeStep()) {
+                  done = true;
+                  break;
+                }
+                rows.emplace_back(std::string(table) + "[" + quote(q.getColumn(0).getString()) + "]",
+                                  q.getColumn(1).getString());
+              }
+            },
+            parse_object, keep, issues);
       };
       documents("SELECT id, data FROM plans ORDER BY id", "plans", parse_plan,
                 [&](Plan&& p) { m.plans.emplace(p.id, std::move(p)); });
@@ -353,12 +343,51 @@ class SqliteStore final : public Store {
     return m;
   }
 
-  bool changed_since_load() override {
-    bool changed = false;
-    guard([&] { changed = data_version() != load_version_; });
-    return changed;
+  Model load(const Changes& changes) override {
+    // SQLite names no ids (changes_since() says "everything"); a reader that has some reads
+    // the whole model and keeps the objects they name.
+    Model all = load();
+    Model out;
+    auto pick = [&](const char* kind, const auto& from, auto& to, auto key) {
+      auto it = changes.ids.find(kind);
+      if (it == changes.ids.end()) return;
+      for (const auto& kv : from) {
+        if (it->second.count(key(kv))) to.insert(kv);
+      }
+    };
+    auto id = [](const auto& kv) { return kv.first; };
+    pick("bodies", all.bodies, out.bodies, id);
+    pick("taxonomies", all.taxonomies, out.taxonomies, id);
+    pick("crosswalks", all.crosswalks, out.crosswalks, id);
+    pick("plans", all.plans, out.plans, id);
+    pick("statistics", all.statistics, out.statistics, [](const auto& kv) { return statistic_key(kv.second); });
+    pick("feedback", all.feedback, out.feedback, [](const Feedback& f) { return feedback_key(f); });
+    pick("places", all.places, out.places, id);
+    pick("certifications", all.certifications, out.certifications,
+         [](const auto& kv) { return certification_key(kv.second); });
+    pick("cases", all.cases, out.cases, id);
+    pick("ledger", all.ledger, out.ledger, [](const auto& kv) { return ledger_key(kv.second); });
+    pick("indicators", all.indicators, out.indicators, id);
+    pick("rulesets", all.rulesets, out.rulesets, id);
+    pick("users", all.users, out.users, id);
+    load_version_ = changes.sequence;
+    return out;
   }
 
+  std::int64_t sequence() override { return load_version_; }
+
+  // PRAGMA data_version moves when another connection commits: SQLite tells that something
+  // changed, not what.
+  Changes changes_since(std::int64_t sequence) override {
+    Changes changes;
+    guard([&] {
+      changes.sequence = data_version();
+      changes.everything = changes.sequence != sequence;
+    });
+    return changes;
+  }
+
+ protected:
   void begin_write() override {
     guard([&] {
       db_->exec("BEGIN IMMEDIATE");
@@ -495,14 +524,14 @@ class SqliteStore final : public Store {
     });
   }
 
-  void commit() override {
+  void commit_write() override {
     guard([&] {
       db_->exec("COMMIT");
       in_write_ = false;
     });
   }
 
-  void rollback() noexcept override {
+  void rollback_write() noexcept override {
     if (!in_write_) return;
     in_write_ = false;
     try {
@@ -514,42 +543,6 @@ class SqliteStore final : public Store {
 
  private:
   static constexpr int kBusyTimeoutMs = 10000;
-
-  // Calls `insert(object, its JSON)` for every object of `map` in order. The JSON is written on
-  // other threads, two blocks ahead of the inserts (writing JSON costs several times what
-  // inserting it does, so two writers keep a two-core machine busy).
-  template <class Map, class Insert>
-  static void serialised(const Map& map, Insert insert) {
-    using Object = typename Map::mapped_type;
-    std::vector<const Object*> objects;
-    objects.reserve(map.size());
-    for (const auto& kv : map) objects.push_back(&kv.second);
-    constexpr std::size_t kBlock = 256;
-    constexpr std::size_t kAhead = 2;
-    auto serialise = [&objects](std::size_t from) {
-      std::vector<std::string> texts;
-      for (std::size_t i = from; i < std::min(from + kBlock, objects.size()); ++i) {
-        texts.push_back(json(*objects[i]).dump());
-      }
-      return texts;
-    };
-    // Declared after `objects`: on an exception the pending writers are waited for first.
-    std::deque<std::future<std::vector<std::string>>> pending;
-    std::size_t queued = 0;  // the first object not yet handed to a writer
-    auto queue = [&] {
-      while (pending.size() < kAhead && queued < objects.size()) {
-        pending.push_back(std::async(std::launch::async, serialise, queued));
-        queued += kBlock;
-      }
-    };
-    queue();
-    for (std::size_t from = 0; from < objects.size(); from += kBlock) {
-      const std::vector<std::string> texts = pending.front().get();
-      pending.pop_front();
-      queue();
-      for (std::size_t k = 0; k < texts.size(); ++k) insert(*objects[from + k], texts[k]);
-    }
-  }
 
   // A statement prepared once and kept in `slot` (bindings are cleared for the next use).
   SQLite::Statement& cached(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
@@ -609,6 +602,19 @@ class SqliteStore final : public Store {
     t.commit();
   }
 
+  // A read-only opening needs a current civicplan workspace: it cannot create or migrate one.
+  void check_current() {
+    const int version = db_->execAndGet("PRAGMA user_version").getInt();
+    if (version == 0) throw StorageError("no civicplan workspace in " + path_ + " (it is empty or another application's)");
+    if (version != kSchemaVersion) {
+      throw StorageError("workspace " + path_ + " has schema version " + std::to_string(version) + ", this civicplan " +
+                         (version > kSchemaVersion ? "understands only up to " : "reads it after a migration to ") +
+                         std::to_string(kSchemaVersion) +
+                         (version > kSchemaVersion ? "" : "; open it once without read_only to migrate it"));
+    }
+    check_application();
+  }
+
   void check_application() {
     SQLite::Statement q(*db_, "SELECT value FROM meta WHERE key = 'application'");
     if (!q.executeStep() || q.getColumn(0).getString() != "civicplan") {
@@ -621,11 +627,14 @@ class SqliteStore final : public Store {
   // Declared after db_: finalised before the connection closes.
   std::unique_ptr<SQLite::Statement> revision_insert_, audit_insert_;
   std::int64_t load_version_ = -1;
+  bool read_only_ = false;
   bool in_write_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path) { return std::make_unique<SqliteStore>(path); }
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, bool read_only) {
+  return std::make_unique<SqliteStore>(path, read_only);
+}
 
 }  // namespace civicplan::detail
