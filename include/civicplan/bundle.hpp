@@ -32,9 +32,10 @@ CIVICPLAN_API std::string read_text_file(const std::string& path);
 /// one rule by which Workspace::import_file, the CLI and Python tell CSV from JSON.
 CIVICPLAN_API bool is_csv_file(const std::string& path);
 
-/// Checks a bundle against itself and against `base` (what a workspace already holds):
-/// types, enums, amounts, dates, references, duplicates and cycles. Returns every issue
-/// found, each with its JSON path; empty when the bundle can be imported into `base`.
+/// Checks a bundle against itself and against `base` (what a workspace already holds) with
+/// every check an import makes: types, enums, amounts, dates, references, duplicates, cycles,
+/// and the indicator and ruleset definitions with their formulas. Returns every issue found,
+/// each with its JSON path; empty when the bundle can be imported into `base`.
 CIVICPLAN_API std::vector<Issue> validate_bundle(const nlohmann::json& bundle, const Model& base = Model{});
 
 /// Validates a bundle against `base` and returns the model `base` would become after

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,26 @@ struct CIVICPLAN_API Model {
   std::map<std::string, nlohmann::json> rulesets;
   std::map<std::string, User> users;
 
+  /// Calls `f(kind, container...)` for every kind of object, in bundle order (the order of
+  /// bundle_kinds()), with that kind's container of each model given: the one list of the
+  /// kinds that merging, counting, checking, storing and printing go through.
+  template <class F, class... Models>
+  static void each_kind(F&& f, Models&... m) {
+    f("bodies", m.bodies...);
+    f("taxonomies", m.taxonomies...);
+    f("crosswalks", m.crosswalks...);
+    f("plans", m.plans...);
+    f("statistics", m.statistics...);
+    f("feedback", m.feedback...);
+    f("certifications", m.certifications...);
+    f("cases", m.cases...);
+    f("ledger", m.ledger...);
+    f("places", m.places...);
+    f("indicators", m.indicators...);
+    f("rulesets", m.rulesets...);
+    f("users", m.users...);
+  }
+
   /// Adds or replaces every object of `other` (by id or natural key).
   void merge(const Model& other);
   /// Number of objects of every kind, by bundle array name.
@@ -52,6 +73,10 @@ struct CIVICPLAN_API Model {
   bool operator==(const Model& o) const;
   bool operator!=(const Model& o) const { return !(*this == o); }
 };
+
+/// The kinds of object a bundle holds, in bundle order: the names of its arrays and of the
+/// Model members that hold them (DESIGN §4).
+CIVICPLAN_API const std::vector<std::string>& bundle_kinds();
 
 /// The action `ref` ("<plan>/<action>") of the model, or nullptr.
 CIVICPLAN_API const Action* find_action(const Model& model, const std::string& ref);

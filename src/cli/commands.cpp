@@ -88,8 +88,8 @@ bool validate_file(const std::string& file, Io& io) {
       return true;
     }
     const nlohmann::json bundle = read_json_file(file);
-    // A fresh in-memory workspace checks everything an import would, formulas included.
-    const std::vector<Issue> issues = Workspace().validate(bundle);
+    // Everything an import would check, formulas included.
+    const std::vector<Issue> issues = validate_bundle(bundle);
     if (!issues.empty()) {
       print_issues(io.err, file, issues);
       io.err << "civicplan: error: " << file << ": " << plural(issues.size(), "issue", "issues")
@@ -129,9 +129,13 @@ std::string dump_bundle(const nlohmann::json& bundle) {
 }  // namespace
 
 const std::vector<std::string>& array_order() {
+  // The bundle's kinds in bundle order, with actions after the plans that hold them.
   static const std::vector<std::string> order = [] {
     std::vector<std::string> names;
-    for (const auto& n : kNouns) names.emplace_back(n.array);
+    for (const auto& kind : bundle_kinds()) {
+      names.push_back(kind);
+      if (kind == "plans") names.emplace_back("actions");
+    }
     return names;
   }();
   return order;

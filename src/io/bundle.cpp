@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 #include <unordered_set>
 
 #include "io/bundle_parse.hpp"
@@ -147,59 +148,25 @@ bool is_csv_file(const std::string& path) {
 
 nlohmann::json read_json_file(const std::string& path) { return parse_json(read_text_file(path), path); }
 
-namespace {
-// Parses `bundle`, merges it over `base` and checks the result, collecting every issue.
-Model merge_collecting(const nlohmann::json& bundle, const Model& base, std::vector<Issue>& issues) {
-  detail::Reader reader(issues);
-  detail::Origins origins;
-  Model delta = detail::parse_bundle(bundle, reader, origins);
-  Model merged = base;
-  merged.merge(delta);
-  detail::check_model(merged, origins, issues);
-  return merged;
-}
-}  // namespace
-
-std::vector<Issue> validate_bundle(const nlohmann::json& bundle, const Model& base) {
-  std::vector<Issue> issues;
-  merge_collecting(bundle, base, issues);
-  return issues;
-}
-
-Model merge_bundle(const nlohmann::json& bundle, const Model& base) {
-  std::vector<Issue> issues;
-  Model merged = merge_collecting(bundle, base, issues);
-  if (!issues.empty()) throw ValidationError(std::move(issues));
-  return merged;
-}
-
-Model read_bundle(const nlohmann::json& bundle) { return merge_bundle(bundle, Model{}); }
-
 nlohmann::json write_bundle(const Model& m) {
   using nlohmann::json;
   json out = json::object();
   out["format"] = kBundleFormat;
   out["version"] = kBundleVersion;
-  auto values = [](const auto& map) {
-    json arr = json::array();
-    for (const auto& kv : map) arr.push_back(kv.second);
-    return arr;
-  };
-  out["bodies"] = values(m.bodies);
-  out["taxonomies"] = values(m.taxonomies);
-  out["crosswalks"] = values(m.crosswalks);
-  out["plans"] = values(m.plans);
-  out["statistics"] = values(m.statistics);
-  json feedback = json::array();
-  for (const auto& f : m.feedback) feedback.push_back(f);
-  out["feedback"] = std::move(feedback);
-  out["certifications"] = values(m.certifications);
-  out["cases"] = values(m.cases);
-  out["ledger"] = values(m.ledger);
-  out["places"] = values(m.places);
-  out["indicators"] = values(m.indicators);
-  out["rulesets"] = values(m.rulesets);
-  out["users"] = values(m.users);
+  Model::each_kind(
+      [&](const char* kind, const auto& objects) {
+        using Container = std::decay_t<decltype(objects)>;
+        json arr = json::array();
+        for (const auto& element : objects) {
+          if constexpr (std::is_same_v<typename Container::key_type, typename Container::value_type>) {
+            arr.push_back(element);  // a set: the record is its own key
+          } else {
+            arr.push_back(element.second);
+          }
+        }
+        out[kind] = std::move(arr);
+      },
+      m);
   return out;
 }
 

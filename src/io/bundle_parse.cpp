@@ -2,6 +2,8 @@
 // Bundle parsing with full issue collection, and the model's reference and cycle checks.
 #include "io/bundle_parse.hpp"
 
+#include "base/cycles.hpp"
+
 #include <climits>
 #include <functional>
 #include <set>
@@ -24,9 +26,7 @@ const std::vector<std::string> kCertStatuses = {"granted", "renewed", "suspended
 const std::vector<std::string> kRoles = {"viewer", "editor", "reviewer", "admin"};
 
 // The bundle's arrays, in the order they are read and written.
-const std::vector<std::string> kArrays = {"bodies",     "taxonomies", "crosswalks", "plans",      "statistics",
-                                          "feedback",   "certifications", "cases",  "ledger",     "places",
-                                          "indicators", "rulesets",   "users"};
+const std::vector<std::string>& kArrays = bundle_kinds();
 
 // Tracks the first path of every id of one kind to report duplicates.
 class Seen {
@@ -628,41 +628,9 @@ Model parse_bundle(const json& bundle, Reader& r, Origins& origins) {
 
 namespace {
 
-// Finds a cycle in a directed graph given as adjacency lists over names; nullopt if none.
-std::optional<std::vector<std::string>> find_cycle(const std::map<std::string, std::vector<std::string>>& adj) {
-  std::unordered_map<std::string, int> colour;
-  std::unordered_map<std::string, std::string> from;
-  for (const auto& [start, unused] : adj) {
-    if (colour[start]) continue;
-    std::vector<std::pair<std::string, std::size_t>> stack{{start, 0}};
-    colour[start] = 1;
-    while (!stack.empty()) {
-      const std::string v = stack.back().first;
-      auto it = adj.find(v);
-      const std::size_t k = stack.back().second;
-      if (it != adj.end() && k < it->second.size()) {
-        ++stack.back().second;
-        const std::string& w = it->second[k];
-        if (colour[w] == 1) {
-          std::vector<std::string> cycle;
-          for (std::string x = v; x != w; x = from[x]) cycle.push_back(x);
-          cycle.push_back(w);
-          std::reverse(cycle.begin(), cycle.end());
-          cycle.push_back(w);
-          return cycle;
-        }
-        if (colour[w] == 0) {
-          colour[w] = 1;
-          from[w] = v;
-          stack.emplace_back(w, 0);
-        }
-      } else {
-        colour[v] = 2;
-        stack.pop_back();
-      }
-    }
-  }
-  return std::nullopt;
+// The first cycle in a directed graph given as adjacency lists over names; nullopt if none.
+std::optional<std::vector<std::string>> find_cycle(const std::map<std::string, std::vector<std::string>>& adjacency) {
+  return DependencyGraph::from_adjacency(adjacency).cycle();
 }
 
 bool category_exists(const Model& m, const std::string& ref) {

@@ -2,47 +2,52 @@
 // The model container: merging and counting.
 #include "civicplan/model.hpp"
 
+#include <type_traits>
+
 namespace civicplan {
 
 void Model::merge(const Model& o) {
-  for (const auto& kv : o.bodies) bodies[kv.first] = kv.second;
-  for (const auto& kv : o.taxonomies) taxonomies[kv.first] = kv.second;
-  for (const auto& kv : o.crosswalks) crosswalks[kv.first] = kv.second;
-  for (const auto& kv : o.plans) plans[kv.first] = kv.second;
-  for (const auto& kv : o.statistics) statistics[kv.first] = kv.second;
-  feedback.insert(o.feedback.begin(), o.feedback.end());
-  for (const auto& kv : o.places) places[kv.first] = kv.second;
-  for (const auto& kv : o.certifications) certifications[kv.first] = kv.second;
-  for (const auto& kv : o.cases) cases[kv.first] = kv.second;
-  for (const auto& kv : o.ledger) ledger[kv.first] = kv.second;
-  for (const auto& kv : o.indicators) indicators[kv.first] = kv.second;
-  for (const auto& kv : o.rulesets) rulesets[kv.first] = kv.second;
-  for (const auto& kv : o.users) users[kv.first] = kv.second;
+  each_kind(
+      [](const char*, auto& mine, const auto& theirs) {
+        using Container = std::decay_t<decltype(mine)>;
+        if constexpr (std::is_same_v<typename Container::key_type, typename Container::value_type>) {
+          mine.insert(theirs.begin(), theirs.end());  // a set: the record is its own key
+        } else {
+          for (const auto& kv : theirs) mine[kv.first] = kv.second;
+        }
+      },
+      *this, o);
 }
 
 std::map<std::string, std::size_t> Model::counts() const {
+  std::map<std::string, std::size_t> out;
+  each_kind([&](const char* kind, const auto& objects) { out[kind] = objects.size(); }, *this);
   std::size_t actions = 0;
   for (const auto& kv : plans) actions += kv.second.actions.size();
-  return {{"bodies", bodies.size()},         {"taxonomies", taxonomies.size()},
-          {"crosswalks", crosswalks.size()}, {"plans", plans.size()},
-          {"actions", actions},              {"statistics", statistics.size()},
-          {"feedback", feedback.size()},     {"certifications", certifications.size()},
-          {"cases", cases.size()},           {"ledger", ledger.size()},
-          {"places", places.size()},         {"indicators", indicators.size()},
-          {"rulesets", rulesets.size()},     {"users", users.size()}};
+  out["actions"] = actions;
+  return out;
 }
 
 bool Model::empty() const {
-  return bodies.empty() && taxonomies.empty() && crosswalks.empty() && plans.empty() && statistics.empty() &&
-         feedback.empty() && places.empty() && certifications.empty() && cases.empty() && ledger.empty() &&
-         indicators.empty() && rulesets.empty() && users.empty();
+  bool empty = true;
+  each_kind([&](const char*, const auto& objects) { empty = empty && objects.empty(); }, *this);
+  return empty;
 }
 
 bool Model::operator==(const Model& o) const {
-  return bodies == o.bodies && taxonomies == o.taxonomies && crosswalks == o.crosswalks && plans == o.plans &&
-         statistics == o.statistics && feedback == o.feedback && places == o.places &&
-         certifications == o.certifications && cases == o.cases && ledger == o.ledger &&
-         indicators == o.indicators && rulesets == o.rulesets && users == o.users;
+  bool equal = true;
+  each_kind([&](const char*, const auto& mine, const auto& theirs) { equal = equal && mine == theirs; }, *this, o);
+  return equal;
+}
+
+const std::vector<std::string>& bundle_kinds() {
+  static const std::vector<std::string> kinds = [] {
+    std::vector<std::string> out;
+    const Model none;
+    Model::each_kind([&](const char* kind, const auto&) { out.emplace_back(kind); }, none);
+    return out;
+  }();
+  return kinds;
 }
 
 const Action* find_action(const Model& model, const std::string& ref) {

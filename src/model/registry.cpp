@@ -12,6 +12,7 @@
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/filtered_graph.hpp>
 
+#include "base/cycles.hpp"
 #include "civicplan/error.hpp"
 
 namespace civicplan {
@@ -97,29 +98,6 @@ struct Collect : boost::default_bfs_visitor {
   explicit Collect(std::vector<Vertex>* o) : out(o) {}
   template <class G>
   void discover_vertex(Vertex v, const G&) const { out->push_back(v); }
-};
-
-struct CycleFound {
-  std::vector<Vertex> cycle;
-};
-
-struct CycleVisitor : boost::default_dfs_visitor {
-  std::vector<Vertex>* parent;
-  explicit CycleVisitor(std::vector<Vertex>* p) : parent(p) {}
-  template <class G>
-  void tree_edge(Edge e, const G& g) const { (*parent)[boost::target(e, g)] = boost::source(e, g); }
-  template <class G>
-  void back_edge(Edge e, const G& g) const {
-    Vertex u = boost::source(e, g), v = boost::target(e, g);
-    CycleFound found;
-    // Walk from u up the DFS tree to v: v -> ... -> u -> v.
-    std::vector<Vertex> path{u};
-    while (path.back() != v) path.push_back((*parent)[path.back()]);
-    std::reverse(path.begin(), path.end());
-    path.push_back(v);
-    found.cycle = std::move(path);
-    throw found;
-  }
 };
 
 }  // namespace
@@ -212,21 +190,21 @@ std::vector<std::string> Registry::leaves(const std::string& id, int year) const
 }
 
 std::optional<MembershipCycle> Registry::find_cycle() const {
-  const auto n = boost::num_vertices(graph_->graph);
+  const auto& g = graph_->graph;
+  const auto n = boost::num_vertices(g);
+  std::vector<std::pair<std::size_t, std::size_t>> edges;
   for (int year : graph_->breakpoints) {
-    detail::YearGraph fg(graph_->graph, detail::InYear{&graph_->graph, year});
-    std::vector<detail::Vertex> parent(n);
-    std::vector<boost::default_color_type> colors(n);
-    try {
-      boost::depth_first_search(
-          fg, boost::visitor(detail::CycleVisitor(&parent))
-                  .color_map(boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, fg))));
-    } catch (const detail::CycleFound& found) {
-      std::vector<std::string> names;
-      for (auto v : found.cycle) names.push_back(graph_->ids[v]);
+    // The memberships valid in `year`, each vertex's in the order they were added.
+    edges.clear();
+    for (std::size_t v = 0; v < n; ++v) {
+      for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
+        if (g[*e].from <= year && year <= g[*e].to) edges.emplace_back(v, boost::target(*e, g));
+      }
+    }
+    if (auto found = detail::find_cycle(n, edges)) {
       MembershipCycle cycle;
       if (year != INT_MIN) cycle.year = year;
-      cycle.members = std::move(names);
+      for (auto v : *found) cycle.members.push_back(graph_->ids[v]);
       return cycle;
     }
   }

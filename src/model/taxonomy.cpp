@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/cycles.hpp"
 #include "civicplan/error.hpp"
 
 namespace civicplan {
@@ -166,39 +167,16 @@ std::vector<std::string> Taxonomy::roots() const {
 
 std::optional<std::vector<std::string>> Taxonomy::find_cycle() const {
   auto idx = index();
-  const std::size_t n = nodes_.size();
-  // Iterative three-colour DFS along parent links.
-  std::vector<int> colour(n, 0);
-  std::vector<std::size_t> from(n, SIZE_MAX);
-  for (std::size_t s = 0; s < n; ++s) {
-    if (colour[s]) continue;
-    std::vector<std::pair<std::size_t, std::size_t>> stack{{s, 0}};
-    colour[s] = 1;
-    while (!stack.empty()) {
-      auto& [v, k] = stack.back();
-      if (k < idx->parents[v].size()) {
-        auto w = idx->parents[v][k++];
-        if (colour[w] == 1) {
-          std::vector<std::string> cycle;
-          for (auto x = v; x != w; x = from[x]) cycle.push_back(nodes_[x].code);
-          cycle.push_back(nodes_[w].code);
-          std::reverse(cycle.begin(), cycle.end());
-          // cycle now runs w -> ... -> v in child-to-parent order; close it.
-          cycle.push_back(nodes_[w].code);
-          return cycle;
-        }
-        if (colour[w] == 0) {
-          colour[w] = 1;
-          from[w] = v;
-          stack.emplace_back(w, 0);
-        }
-      } else {
-        colour[v] = 2;
-        stack.pop_back();
-      }
-    }
+  // Edges run from a node to its parents, in the order they are listed.
+  std::vector<std::pair<std::size_t, std::size_t>> edges;
+  for (std::size_t v = 0; v < nodes_.size(); ++v) {
+    for (auto w : idx->parents[v]) edges.emplace_back(v, w);
   }
-  return std::nullopt;
+  auto found = detail::find_cycle(nodes_.size(), edges);
+  if (!found) return std::nullopt;
+  std::vector<std::string> cycle;
+  for (auto v : *found) cycle.push_back(nodes_[v].code);
+  return cycle;
 }
 
 std::vector<std::string> Crosswalk::map(const std::string& from_code) const {

@@ -8,12 +8,14 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <type_traits>
 
 #include "civicplan/bundle.hpp"
 #include "civicplan/error.hpp"
 #include "io/bundle_stream.hpp"
 #include "io/statistics_csv.hpp"
 #include "io/json_reader.hpp"
+#include "workspace/validate.hpp"
 #include "workspace/workspace_impl.hpp"
 #include "facts/facts.hpp"
 #include "engines/indicators/indicator_set.hpp"
@@ -73,10 +75,7 @@ void Workspace::Impl::publish(std::shared_ptr<const Model> model) {
 }
 
 void Workspace::Impl::check(const Model& merged, const detail::Origins& origins, std::vector<Issue>& issues) {
-  detail::check_model(merged, origins, issues);
-  const auto vocab = detail::Vocabulary::from_model(merged);
-  detail::IndicatorSet::build(merged, origins, issues, &vocab);
-  detail::RulesetSet::build(merged, origins, issues, &vocab);
+  detail::check_all(merged, origins, issues);
 }
 
 CertificationTable Workspace::Impl::certify_batch(const detail::State& state, const std::string& scheme,
@@ -106,28 +105,23 @@ std::vector<AuditEntry> Workspace::Impl::audit(const std::optional<std::string>&
 
 ImportSummary summarize(const Model& delta, const Model& current) {
   ImportSummary s;
-  auto count = [&](const char* name, const auto& incoming, const auto& existing) {
-    std::size_t added = 0, replaced = 0;
-    for (const auto& kv : incoming) (existing.count(kv.first) ? replaced : added)++;
-    if (added) s.added[name] = added;
-    if (replaced) s.replaced[name] = replaced;
-  };
-  count("bodies", delta.bodies, current.bodies);
-  count("taxonomies", delta.taxonomies, current.taxonomies);
-  count("crosswalks", delta.crosswalks, current.crosswalks);
-  count("plans", delta.plans, current.plans);
-  count("statistics", delta.statistics, current.statistics);
-  std::size_t fb_added = 0, fb_same = 0;
-  for (const auto& f : delta.feedback) (current.feedback.count(f) ? fb_same : fb_added)++;
-  if (fb_added) s.added["feedback"] = fb_added;
-  if (fb_same) s.replaced["feedback"] = fb_same;
-  count("certifications", delta.certifications, current.certifications);
-  count("cases", delta.cases, current.cases);
-  count("ledger", delta.ledger, current.ledger);
-  count("places", delta.places, current.places);
-  count("indicators", delta.indicators, current.indicators);
-  count("rulesets", delta.rulesets, current.rulesets);
-  count("users", delta.users, current.users);
+  Model::each_kind(
+      [&](const char* kind, const auto& incoming, const auto& existing) {
+        using Container = std::decay_t<decltype(incoming)>;
+        std::size_t added = 0, replaced = 0;
+        for (const auto& element : incoming) {
+          bool known;
+          if constexpr (std::is_same_v<typename Container::key_type, typename Container::value_type>) {
+            known = existing.count(element) > 0;  // a set: the record is its own key
+          } else {
+            known = existing.count(element.first) > 0;
+          }
+          (known ? replaced : added)++;
+        }
+        if (added) s.added[kind] = added;
+        if (replaced) s.replaced[kind] = replaced;
+      },
+      delta, current);
   return s;
 }
 
@@ -210,14 +204,7 @@ ImportSummary Workspace::import_file(const std::string& path) {
 }
 
 std::vector<Issue> Workspace::validate(const nlohmann::json& bundle) const {
-  std::vector<Issue> issues;
-  detail::Reader reader(issues);
-  detail::Origins origins;
-  Model delta = detail::parse_bundle(bundle, reader, origins);
-  Model merged = impl_->current()->model();
-  merged.merge(delta);
-  Impl::check(merged, origins, issues);
-  return issues;
+  return validate_bundle(bundle, impl_->current()->model());
 }
 
 std::vector<Indicator> Workspace::indicators() const {

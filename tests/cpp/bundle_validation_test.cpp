@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "civicplan/bundle.hpp"
+#include "civicplan/workspace.hpp"
 #include "test_support.hpp"
 
 using namespace civicplan;
@@ -408,4 +409,42 @@ TEST_CASE("Validation: a bundle with a dozen mistakes reports all of them", "[bu
   }
   const auto thrown = issues_of([&] { read_bundle(bad); });
   CHECK(thrown == issues);
+}
+
+TEST_CASE("Validation: validate_bundle checks formulas as an import does", "[bundle]") {
+  json b = minimal();
+  b["indicators"] = {{{"id", "bad"},
+                      {"label", "Bad"},
+                      {"formula", "population +"},
+                      {"levels", {"municipality"}}}};
+  const auto issues = validate_bundle(b);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].path.rfind("indicators[0]", 0) == 0);
+  // The same bundle is refused by an import with the same issue.
+  Workspace ws;
+  try {
+    ws.import_bundle(b);
+    FAIL("the import was accepted");
+  } catch (const ValidationError& e) {
+    REQUIRE(e.issues().size() == 1);
+    CHECK(e.issues()[0].path == issues[0].path);
+    CHECK(e.issues()[0].message == issues[0].message);
+  }
+  CHECK_THROWS_AS(merge_bundle(b, Model{}), ValidationError);
+}
+
+TEST_CASE("The bundle's kinds are one list, in bundle order", "[bundle]") {
+  CHECK(bundle_kinds() == std::vector<std::string>{"bodies", "taxonomies", "crosswalks", "plans", "statistics",
+                                                   "feedback", "certifications", "cases", "ledger", "places",
+                                                   "indicators", "rulesets", "users"});
+  const json exported = write_bundle(read_bundle(minimal()));
+  std::vector<std::string> arrays;
+  for (const auto& kind : bundle_kinds()) {
+    CHECK(exported.contains(kind));
+    arrays.push_back(kind);
+  }
+  const auto counts = read_bundle(minimal()).counts();
+  for (const auto& kind : arrays) CHECK(counts.count(kind) == 1);
+  CHECK(counts.count("actions") == 1);
+  CHECK(counts.size() == arrays.size() + 1);
 }

@@ -11,7 +11,7 @@
 
 
 #include "civicplan/indicator.hpp"
-#include "base/dependency_graph.hpp"
+#include "base/cycles.hpp"
 #include "engines/certification/ruleset_set.hpp"
 
 namespace civicplan {

@@ -10,7 +10,7 @@
 #include <sstream>
 
 
-#include "base/dependency_graph.hpp"
+#include "base/cycles.hpp"
 #include "engines/indicators/indicator_set.hpp"
 
 namespace civicplan {

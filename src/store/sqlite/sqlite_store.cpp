@@ -92,6 +92,16 @@ ALTER TABLE plan_revisions_3 RENAME TO plan_revisions;
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
+// The key by which Changes names an object: its id, or its record key.
+template <class T>
+const std::string& change_key(const std::pair<const std::string, T>& kv) { return kv.first; }
+std::string change_key(const std::pair<const StatisticKey, Statistic>& kv) { return statistic_key(kv.second); }
+std::string change_key(const std::pair<const CertificationKey, CertificationRecord>& kv) {
+  return certification_key(kv.second);
+}
+std::string change_key(const std::pair<const LedgerKey, LedgerEntry>& kv) { return ledger_key(kv.second); }
+std::string change_key(const Feedback& f) { return feedback_key(f); }
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, bool read_only) : path_(path), read_only_(read_only) {
@@ -348,28 +358,15 @@ class SqliteStore final : public Store {
     // the whole model and keeps the objects they name.
     Model all = load();
     Model out;
-    auto pick = [&](const char* kind, const auto& from, auto& to, auto key) {
-      auto it = changes.ids.find(kind);
-      if (it == changes.ids.end()) return;
-      for (const auto& kv : from) {
-        if (it->second.count(key(kv))) to.insert(kv);
-      }
-    };
-    auto id = [](const auto& kv) { return kv.first; };
-    pick("bodies", all.bodies, out.bodies, id);
-    pick("taxonomies", all.taxonomies, out.taxonomies, id);
-    pick("crosswalks", all.crosswalks, out.crosswalks, id);
-    pick("plans", all.plans, out.plans, id);
-    pick("statistics", all.statistics, out.statistics, [](const auto& kv) { return statistic_key(kv.second); });
-    pick("feedback", all.feedback, out.feedback, [](const Feedback& f) { return feedback_key(f); });
-    pick("places", all.places, out.places, id);
-    pick("certifications", all.certifications, out.certifications,
-         [](const auto& kv) { return certification_key(kv.second); });
-    pick("cases", all.cases, out.cases, id);
-    pick("ledger", all.ledger, out.ledger, [](const auto& kv) { return ledger_key(kv.second); });
-    pick("indicators", all.indicators, out.indicators, id);
-    pick("rulesets", all.rulesets, out.rulesets, id);
-    pick("users", all.users, out.users, id);
+    Model::each_kind(
+        [&](const char* kind, const auto& from, auto& to) {
+          auto it = changes.ids.find(kind);
+          if (it == changes.ids.end()) return;
+          for (const auto& element : from) {
+            if (it->second.count(change_key(element))) to.insert(element);
+          }
+        },
+        all, out);
     load_version_ = changes.sequence;
     return out;
   }
