@@ -90,9 +90,8 @@ auto released(F&& f) {
   return f();
 }
 
-}  // namespace
-
-void bind_practices(py::module_& m) {
+/// PracticeHit, PracticeExample and Recommendation: what searches and recommendations return.
+void bind_practice_results(py::module_& m) {
   py::class_<PracticeHit>(m, "PracticeHit", "One action found by PracticeIndex.search.")
       .def_readonly("action", &PracticeHit::action, "The action as \"<plan id>/<action id>\".")
       .def_readonly("plan", &PracticeHit::plan, "Id of the action's plan.")
@@ -139,7 +138,10 @@ void bind_practices(py::module_& m) {
                ", peers_with=" + std::to_string(r.peers_with) +
                ", peers=" + std::to_string(r.peers) + ")";
       });
+}
 
+/// CategoryUsage and TaxonomyUsage.
+void bind_practice_usage(py::module_& m) {
   py::class_<CategoryUsage>(m, "CategoryUsage", "How often one category of a taxonomy is used.")
       .def_readonly("code", &CategoryUsage::code, "The category code.")
       .def_readonly("label", &CategoryUsage::label, "The category label.")
@@ -172,7 +174,10 @@ void bind_practices(py::module_& m) {
                "', categories=" + std::to_string(u.categories.size()) +
                ", years=" + std::to_string(u.years.size()) + ")";
       });
+}
 
+/// NearDuplicate.
+void bind_near_duplicates(py::module_& m) {
   py::class_<NearDuplicate>(m, "NearDuplicate",
                             "Two actions with nearly the same text and no category in common.")
       .def_readonly("a", &NearDuplicate::a, "The first action, \"<plan id>/<action id>\".")
@@ -187,7 +192,10 @@ void bind_practices(py::module_& m) {
         return "NearDuplicate(a='" + d.a + "', b='" + d.b +
                "', similarity=" + format_score(d.similarity) + ")";
       });
+}
 
+/// The population_classes() function.
+void bind_population_classes(py::module_& m) {
   m.def(
       "population_classes",
       [] {
@@ -199,14 +207,11 @@ void bind_practices(py::module_& m) {
       },
       "The population classes recommendations compare bodies within, as (name, min, max) "
       "tuples: min included, max excluded (None for the last class).");
+}
 
-  py::class_<PracticeIndex>(
-      m, "PracticeIndex",
-      "A search index over the actions of approved and archived plans (``ws.practices``). "
-      "Immutable: it stays valid, and unchanged, after later writes to the workspace. Searches "
-      "release the GIL.")
-      .def("__len__", &PracticeIndex::size, "Number of searchable actions.")
-      .def(
+/// PracticeIndex.search, recommend, peers and population.
+void bind_practice_queries(py::class_<PracticeIndex>& cls) {
+  cls.def(
           "search",
           [](const PracticeIndex& index, const std::optional<std::string>& text,
              const std::optional<std::string>& category,
@@ -254,8 +259,12 @@ void bind_practices(py::module_& m) {
           },
           py::arg("body"), py::arg("year"),
           "The body's population in ``year`` (or the latest earlier year; summed over the "
-          "leaves of a group), or None when unknown.")
-      .def(
+          "leaves of a group), or None when unknown.");
+}
+
+/// PracticeIndex.usage and near_duplicates.
+void bind_practice_analyses(py::class_<PracticeIndex>& cls) {
+  cls.def(
           "usage",
           [](const PracticeIndex& index, const std::string& taxonomy, const py::object& bodies,
              const py::object& years) {
@@ -281,10 +290,32 @@ void bind_practices(py::module_& m) {
           py::arg("threshold") = 0.8, py::arg("limit") = 1000,
           "Pairs of actions whose own texts have a Jaccard similarity of at least "
           "``threshold`` and whose categories have nothing in common, most similar first; "
-          "at most ``limit`` pairs (None for all).")
-      .def("__repr__", [](const PracticeIndex& index) {
-        return "<PracticeIndex of " + std::to_string(index.size()) + " actions>";
-      });
+          "at most ``limit`` pairs (None for all).");
+}
+
+/// PracticeIndex, its methods grouped as above.
+void bind_practice_index(py::module_& m) {
+  py::class_<PracticeIndex> cls(
+      m, "PracticeIndex",
+      "A search index over the actions of approved and archived plans (``ws.practices``). "
+      "Immutable: it stays valid, and unchanged, after later writes to the workspace. Searches "
+      "release the GIL.");
+  cls.def("__len__", &PracticeIndex::size, "Number of searchable actions.");
+  bind_practice_queries(cls);
+  bind_practice_analyses(cls);
+  cls.def("__repr__", [](const PracticeIndex& index) {
+    return "<PracticeIndex of " + std::to_string(index.size()) + " actions>";
+  });
+}
+
+}  // namespace
+
+void bind_practices(py::module_& m) {
+  bind_practice_results(m);
+  bind_practice_usage(m);
+  bind_near_duplicates(m);
+  bind_population_classes(m);
+  bind_practice_index(m);
 }
 
 void bind_workspace_practices(py::class_<Workspace, std::shared_ptr<Workspace>>& cls) {

@@ -272,22 +272,17 @@ py::list record_list(const Workspace& ws, Get get) {
   return out;
 }
 
-}  // namespace
-
-void bind_workspace(py::module_& m) {
+/// The live mapping views, registered before the Workspace properties that return them.
+void bind_workspace_views(py::module_& m) {
   bind_view<BodiesTraits>(m, "BodiesView", "Body");
   bind_view<PlansTraits>(m, "PlansView", "Plan");
   bind_view<TaxonomiesTraits>(m, "TaxonomiesView", "Taxonomy");
   bind_view<CrosswalksTraits>(m, "CrosswalksView", "Crosswalk");
   bind_view<UsersTraits>(m, "UsersView", "User");
+}
 
-  py::class_<Workspace, WorkspacePtr> cls(
-      m, "Workspace",
-      "Bodies, taxonomies, plans and records in one place: in memory (``Workspace()``) or "
-      "backed by a SQLite file (``Workspace.open(path)``). Every import is validated in full "
-      "first and is all-or-nothing. A workspace opened plainly is the operator's (every write "
-      "allowed); ``as_user`` gives a view whose writes are checked against a user's roles. "
-      "Calls that may wait on another process's SQLite lock release the GIL.");
+/// Making, opening and closing a workspace: init, open, read_only, path, close, closed, with.
+void bind_workspace_storage(py::class_<Workspace, WorkspacePtr>& cls) {
   cls.def(py::init([] { return make_workspace_handle(Workspace()); }),
           "An empty in-memory workspace.")
       .def_static(
@@ -345,8 +340,12 @@ void bind_workspace(py::module_& m) {
             self.attr("close")();
             return false;
           },
-          "close() at the end of a ``with`` block.")
-      .def(
+          "close() at the end of a ``with`` block.");
+}
+
+/// Bundles in and out: import_bundle, import_statistics_csv, validate, export_bundle.
+void bind_workspace_imports(py::class_<Workspace, WorkspacePtr>& cls) {
+  cls.def(
           "import_bundle",
           [](Workspace& ws, const py::object& bundle) {
             if (is_path_like(bundle)) {
@@ -407,8 +406,12 @@ void bind_workspace(py::module_& m) {
           },
           py::arg("path") = py::none(),
           "The whole workspace as a bundle dict; with ``path``, write it to that JSON file "
-          "instead and return None.")
-      .def(
+          "instead and return None.");
+}
+
+/// Indicators, certification and expressions.
+void bind_workspace_evaluation(py::class_<Workspace, WorkspacePtr>& cls) {
+  cls.def(
           "indicators",
           [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.indicators(); }); },
           "Every indicator definition, sorted by id.")
@@ -464,8 +467,12 @@ void bind_workspace(py::module_& m) {
           py::arg("expression"), py::arg("body"), py::arg("year"), py::arg("preview") = false,
           "Evaluate an expression of the formula language for one body in one year; a float, "
           "or None for null. Raises ParseError for a syntax or name error, NotFoundError for an "
-          "unknown body.")
-      .def(
+          "unknown body.");
+}
+
+/// refresh, the live views, the registry and objects by id.
+void bind_workspace_lookups(py::class_<Workspace, WorkspacePtr>& cls) {
+  cls.def(
           "refresh",
           [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.refresh(); }); },
           "Re-read the storage if another connection committed changes; True when something "
@@ -506,8 +513,12 @@ void bind_workspace(py::module_& m) {
           [](const Workspace& ws, const std::string& id) {
             return with_workspace(ws, [&] { return ws.taxonomy(id); });
           },
-          py::arg("id"), "The taxonomy with this id; raises NotFoundError when absent.")
-      .def_property_readonly(
+          py::arg("id"), "The taxonomy with this id; raises NotFoundError when absent.");
+}
+
+/// The records of the current model as lists.
+void bind_workspace_records(py::class_<Workspace, WorkspacePtr>& cls) {
+  cls.def_property_readonly(
           "statistics",
           [](const Workspace& ws) {
             return record_list(
@@ -549,6 +560,25 @@ void bind_workspace(py::module_& m) {
                 ws, [](const Model& m) -> const auto& { return m.ledger; });
           },
           "Every LedgerEntry, sorted by (body, service, year).");
+}
+
+}  // namespace
+
+void bind_workspace(py::module_& m) {
+  bind_workspace_views(m);
+
+  py::class_<Workspace, WorkspacePtr> cls(
+      m, "Workspace",
+      "Bodies, taxonomies, plans and records in one place: in memory (``Workspace()``) or "
+      "backed by a SQLite file (``Workspace.open(path)``). Every import is validated in full "
+      "first and is all-or-nothing. A workspace opened plainly is the operator's (every write "
+      "allowed); ``as_user`` gives a view whose writes are checked against a user's roles. "
+      "Calls that may wait on another process's SQLite lock release the GIL.");
+  bind_workspace_storage(cls);
+  bind_workspace_imports(cls);
+  bind_workspace_evaluation(cls);
+  bind_workspace_lookups(cls);
+  bind_workspace_records(cls);
   bind_workspace_governance(cls);
   bind_workspace_practices(cls);
 }

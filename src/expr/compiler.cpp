@@ -206,174 +206,238 @@ class Compiler {
     return 1 << static_cast<int>(*plan_status_from_string(v));
   }
 
+  // A call of a function of the language, its arguments bound to its parameters and resolved.
   CNode call(const Node& n) {
+    const FnSpec& spec = spec_of(n);
+    CNode c;
+    c.kind = NodeKind::kCall;
+    c.fn = spec.fn;
+    c.line = n.line;
+    c.column = n.column;
+    if (spec.variadic) {
+      variadic_arguments(n, spec, c);
+      return c;
+    }
+    const std::vector<const Node*> bound = bind(n, spec);
+    std::string key = n.text;
+    for (std::size_t k = 0; k < spec.params.size(); ++k) {
+      if (bound[k]) argument(n, spec, spec.params[k], *bound[k], c, key);
+    }
+    if (spec.fn == Fn::kCategories && c.call.depth > 64) fail(n, "depth is too large");
+    if (spec.fn == Fn::kParam) return parameter_constant(n, c.call.text);
+    c.key = key;
+    return c;
+  }
+
+  // The function `n` calls; fails, suggesting a known one, when there is none.
+  const FnSpec& spec_of(const Node& n) const {
     const FnSpec* spec = find_spec(n.text);
     if (!spec) {
       std::vector<std::string> names;
       for (const auto& s : specs()) names.push_back(s.name);
       fail(n, "unknown function " + quote(n.text + "()") + did_you_mean(n.text, names));
     }
-    CNode c;
-    c.kind = NodeKind::kCall;
-    c.fn = spec->fn;
-    c.line = n.line;
-    c.column = n.column;
-    if (spec->variadic) {
-      for (std::size_t i = 0; i < n.args.size(); ++i) {
-        if (!n.arg_names[i].empty()) fail(*n.args[i], n.text + "() takes no keyword arguments");
-        c.args.push_back(compile(*n.args[i]));
-      }
-      if (c.args.size() < spec->required) fail(n, n.text + "() needs at least one argument");
-      return c;
+    return *spec;
+  }
+
+  // The arguments of a function taking any number of expressions (min, max, coalesce) into `c`.
+  void variadic_arguments(const Node& n, const FnSpec& spec, CNode& c) {
+    for (std::size_t i = 0; i < n.args.size(); ++i) {
+      if (!n.arg_names[i].empty()) fail(*n.args[i], n.text + "() takes no keyword arguments");
+      c.args.push_back(compile(*n.args[i]));
     }
-    // Bind positional and keyword arguments to parameters.
-    std::vector<const Node*> bound(spec->params.size(), nullptr);
+    if (c.args.size() < spec.required) fail(n, n.text + "() needs at least one argument");
+  }
+
+  // Per parameter of `spec`, the argument of `n` bound to it (positional, then keyword), or
+  // nullptr; fails on a misplaced, unknown, repeated or missing required argument.
+  std::vector<const Node*> bind(const Node& n, const FnSpec& spec) const {
+    std::vector<const Node*> bound(spec.params.size(), nullptr);
     std::size_t positional = 0;
     bool seen_keyword = false;
     for (std::size_t i = 0; i < n.args.size(); ++i) {
       const Node& arg = *n.args[i];
-      const std::string& kw = n.arg_names[i];
       std::size_t slot = 0;
-      if (kw.empty()) {
+      if (n.arg_names[i].empty()) {
         if (seen_keyword) fail(arg, "a positional argument cannot follow keyword arguments");
-        if (positional >= spec->params.size()) {
-          fail(arg, n.text + "() takes at most " + std::to_string(spec->params.size()) + " arguments");
+        if (positional >= spec.params.size()) {
+          fail(arg, n.text + "() takes at most " + std::to_string(spec.params.size()) + " arguments");
         }
         slot = positional++;
       } else {
         seen_keyword = true;
-        std::vector<std::string> names;
-        slot = spec->params.size();
-        for (std::size_t k = 0; k < spec->params.size(); ++k) {
-          names.push_back(spec->params[k].name);
-          if (kw == spec->params[k].name) slot = k;
-        }
-        if (slot == spec->params.size()) {
-          fail_at(n.arg_name_at[i], "unknown argument " + quote(kw) + " of " + n.text + "()" +
-                        (names.empty() ? "" : "; it takes " + join(names, ", ")) + did_you_mean(kw, names));
-        }
+        slot = keyword_slot(n, spec, i);
       }
-      if (bound[slot]) fail(arg, "argument '" + std::string(spec->params[slot].name) + "' given twice");
+      if (bound[slot]) fail(arg, "argument '" + std::string(spec.params[slot].name) + "' given twice");
       bound[slot] = &arg;
     }
-    for (std::size_t k = 0; k < spec->required; ++k) {
-      if (!bound[k]) fail(n, n.text + "() needs its argument '" + spec->params[k].name + "'");
+    for (std::size_t k = 0; k < spec.required; ++k) {
+      if (!bound[k]) fail(n, n.text + "() needs its argument '" + spec.params[k].name + "'");
     }
-    auto& a = c.call;
-    std::string key = n.text;
-    for (std::size_t k = 0; k < spec->params.size(); ++k) {
-      if (!bound[k]) continue;
-      const Node& arg = *bound[k];
-      const std::string param = spec->params[k].name;
-      if (spec->params[k].type == ArgType::kExpr) {
-        c.args.push_back(compile(arg));
-        continue;
+    return bound;
+  }
+
+  // The parameter of `spec` that keyword argument `i` of `n` names; fails when none does.
+  std::size_t keyword_slot(const Node& n, const FnSpec& spec, std::size_t i) const {
+    const std::string& kw = n.arg_names[i];
+    std::vector<std::string> names;
+    std::size_t slot = spec.params.size();
+    for (std::size_t k = 0; k < spec.params.size(); ++k) {
+      names.push_back(spec.params[k].name);
+      if (kw == spec.params[k].name) slot = k;
+    }
+    if (slot == spec.params.size()) {
+      fail_at(n.arg_name_at[i], "unknown argument " + quote(kw) + " of " + n.text + "()" +
+                    (names.empty() ? "" : "; it takes " + join(names, ", ")) + did_you_mean(kw, names));
+    }
+    return slot;
+  }
+
+  // One bound argument of call `n` into `c`: an expression into its arguments, a value into its
+  // call arguments and into the memo `key`.
+  void argument(const Node& n, const FnSpec& spec, const Param& p, const Node& arg, CNode& c,
+                std::string& key) {
+    const std::string param = p.name;
+    if (p.type == ArgType::kExpr) {
+      c.args.push_back(compile(arg));
+      return;
+    }
+    if (p.type == ArgType::kInt) {
+      const int v = int_value(n, arg, param, c.call);
+      key += "|" + param + "=" + std::to_string(v);
+      return;
+    }
+    const std::string value = string_arg(n, arg, param);
+    key += "|" + param + "=" + value;
+    if (!filter_value(n, spec.fn, arg, param, c.call) &&
+        !option_value(n, spec.fn, arg, param, c.call)) {
+      reference_value(spec.fn, arg, param, value, c.call);
+    }
+  }
+
+  // A whole-number argument (depth or digits) into `a`; returns it.
+  int int_value(const Node& call, const Node& arg, const std::string& param, CallArgs& a) const {
+    const bool negative = arg.kind == NodeKind::kNeg && arg.args[0]->kind == NodeKind::kNumber;
+    const Node& num = negative ? *arg.args[0] : arg;
+    // Range first: casting a double beyond int's range is undefined.
+    if (num.kind != NodeKind::kNumber || !(num.number >= 0 && num.number <= 15) ||
+        num.number != std::floor(num.number)) {
+      fail(arg, "argument '" + param + "' of " + call.text + "() must be a whole number");
+    }
+    const int v = static_cast<int>(negative ? -num.number : num.number);
+    if (param == "depth") {
+      if (v < 1) fail(arg, "depth starts at 1 (the top level)");
+      a.depth = v;
+    } else {
+      a.digits = v;
+    }
+    return v;
+  }
+
+  // A filter on what is counted (category, plan kind, statuses, horizon, variant, objective) into
+  // `a`; false when `param` is none of them.
+  bool filter_value(const Node& n, Fn fn, const Node& arg, const std::string& param, CallArgs& a) const {
+    if (param == "category") {
+      if (fn == Fn::kPlaces) {
+        a.place_category = free_text(n, arg, "place category", vocab_.place_categories);
+      } else {
+        a.category = category(n, arg, param);
       }
-      if (spec->params[k].type == ArgType::kInt) {
-        const bool negative = arg.kind == NodeKind::kNeg && arg.args[0]->kind == NodeKind::kNumber;
-        const Node& num = negative ? *arg.args[0] : arg;
-        // Range first: casting a double beyond int's range is undefined.
-        if (num.kind != NodeKind::kNumber || !(num.number >= 0 && num.number <= 15) ||
-            num.number != std::floor(num.number)) {
-          fail(arg, "argument '" + param + "' of " + n.text + "() must be a whole number");
-        }
-        const int v = static_cast<int>(negative ? -num.number : num.number);
-        if (param == "depth") {
-          if (v < 1) fail(arg, "depth starts at 1 (the top level)");
-          a.depth = v;
-        } else {
-          a.digits = v;
-        }
-        key += "|" + param + "=" + std::to_string(v);
-        continue;
+    } else if (param == "plan_kind" || (param == "kind" && fn == Fn::kPlans)) {
+      a.plan_kind = free_text(n, arg, "plan kind", vocab_.plan_kinds);
+    } else if (param == "status" && fn == Fn::kPlans) {
+      a.plan_status_mask = plan_status(n, arg);
+    } else if (param == "status") {
+      static const std::vector<std::string> kS = {"planned", "in_progress", "completed", "suspended", "cancelled"};
+      a.action_status = static_cast<int>(*action_status_from_string(choice(n, arg, param, kS)));
+    } else if (param == "horizon") {
+      static const std::vector<std::string> kH = {"ongoing", "scheduled", "short_term", "long_term"};
+      a.horizon = static_cast<int>(*horizon_from_string(choice(n, arg, param, kH)));
+    } else if (param == "variant") {
+      static const std::vector<std::string> kV = {"original", "update", "implementation"};
+      a.variant = static_cast<int>(*plan_variant_from_string(choice(n, arg, param, kV)));
+    } else if (param == "plan_status") {
+      a.plan_status_mask = plan_status(n, arg);
+    } else if (param == "objective") {
+      a.objective = free_text(n, arg, param, vocab_.objectives);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // An option of what is measured and how (budget kind and source, member kind and aggregate,
+  // service, taxonomy, completion weight) into `a`; false when `param` is none of them.
+  bool option_value(const Node& n, Fn fn, const Node& arg, const std::string& param, CallArgs& a) const {
+    if (param == "kind" && fn == Fn::kBudget) {
+      static const std::vector<std::string> kK = {"planned", "actual"};
+      a.actual = choice(n, arg, param, kK) == "actual";
+    } else if (param == "kind" && fn == Fn::kMembers) {
+      static const std::vector<std::string> kB = {"municipality", "union",  "district",    "province",
+                                                  "region",       "agency", "organization"};
+      a.member_kind = *body_kind_from_string(choice(n, arg, param, kB));
+    } else if (param == "source") {
+      a.source = free_text(n, arg, param, vocab_.sources);
+    } else if (param == "service") {
+      if (fn == Fn::kCases || fn == Fn::kNewCases) {
+        a.service = category(n, arg, param);
+      } else {
+        a.service = free_text(n, arg, "ledger service", vocab_.ledger_services);
       }
-      const std::string value = string_arg(n, arg, param);
-      key += "|" + param + "=" + value;
-      if (param == "category") {
-        if (spec->fn == Fn::kPlaces) {
-          a.place_category = free_text(n, arg, "place category", vocab_.place_categories);
-        } else {
-          a.category = category(n, arg, param);
-        }
-      } else if (param == "plan_kind" || (param == "kind" && spec->fn == Fn::kPlans)) {
-        a.plan_kind = free_text(n, arg, "plan kind", vocab_.plan_kinds);
-      } else if (param == "status" && spec->fn == Fn::kPlans) {
-        a.plan_status_mask = plan_status(n, arg);
-      } else if (param == "status") {
-        static const std::vector<std::string> kS = {"planned", "in_progress", "completed", "suspended", "cancelled"};
-        a.action_status = static_cast<int>(*action_status_from_string(choice(n, arg, param, kS)));
-      } else if (param == "horizon") {
-        static const std::vector<std::string> kH = {"ongoing", "scheduled", "short_term", "long_term"};
-        a.horizon = static_cast<int>(*horizon_from_string(choice(n, arg, param, kH)));
-      } else if (param == "variant") {
-        static const std::vector<std::string> kV = {"original", "update", "implementation"};
-        a.variant = static_cast<int>(*plan_variant_from_string(choice(n, arg, param, kV)));
-      } else if (param == "plan_status") {
-        a.plan_status_mask = plan_status(n, arg);
-      } else if (param == "kind" && spec->fn == Fn::kBudget) {
-        static const std::vector<std::string> kK = {"planned", "actual"};
-        a.actual = choice(n, arg, param, kK) == "actual";
-      } else if (param == "kind" && spec->fn == Fn::kMembers) {
-        static const std::vector<std::string> kB = {"municipality", "union",  "district",    "province",
-                                                    "region",       "agency", "organization"};
-        a.member_kind = *body_kind_from_string(choice(n, arg, param, kB));
-      } else if (param == "objective") {
-        a.objective = free_text(n, arg, param, vocab_.objectives);
-      } else if (param == "source") {
-        a.source = free_text(n, arg, param, vocab_.sources);
-      } else if (param == "service") {
-        if (spec->fn == Fn::kCases || spec->fn == Fn::kNewCases) {
-          a.service = category(n, arg, param);
-        } else {
-          a.service = free_text(n, arg, "ledger service", vocab_.ledger_services);
-        }
-      } else if (param == "taxonomy") {
+    } else if (param == "taxonomy") {
+      std::vector<std::string> names;
+      if (vocab_.taxonomies) {
+        for (const auto& kv : *vocab_.taxonomies) names.push_back(kv.first);
+      }
+      a.taxonomy = choice(n, arg, param, names);
+    } else if (param == "agg") {
+      static const std::vector<std::string> kA = {"sum", "mean", "min", "max", "count", "share"};
+      const std::string v = choice(n, arg, param, kA);
+      a.agg = v == "sum" ? Agg::kSum : v == "mean" ? Agg::kMean : v == "min" ? Agg::kMin
+            : v == "max" ? Agg::kMax : v == "count" ? Agg::kCount : Agg::kShare;
+    } else if (param == "weight") {
+      static const std::vector<std::string> kW = {"budget", "equal"};
+      a.equal_weight = choice(n, arg, param, kW) == "equal";
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // A reference to a ruleset (scheme), an indicator (id) or a parameter (name) into `a`.
+  void reference_value(Fn fn, const Node& arg, const std::string& param, const std::string& value,
+                       CallArgs& a) const {
+    if (param == "scheme") {
+      a.text = value;
+      if (fn == Fn::kCertified && !vocab_.schemes.count(value)) {
+        fail(arg, "unknown scheme " + quote(value) + " for certified(): no ruleset with that id" +
+                      did_you_mean(value, names_of(vocab_.schemes)));
+      }
+    } else if (param == "id") {
+      if (!vocab_.indicators.count(value)) {
+        fail(arg, "unknown indicator " + quote(value) + did_you_mean(value, names_of(vocab_.indicators)));
+      }
+      a.text = value;
+    } else if (param == "name") {
+      if (!vocab_.parameters.count(value)) {
         std::vector<std::string> names;
-        if (vocab_.taxonomies) {
-          for (const auto& kv : *vocab_.taxonomies) names.push_back(kv.first);
-        }
-        a.taxonomy = choice(n, arg, param, names);
-      } else if (param == "agg") {
-        static const std::vector<std::string> kA = {"sum", "mean", "min", "max", "count", "share"};
-        const std::string v = choice(n, arg, param, kA);
-        a.agg = v == "sum" ? Agg::kSum : v == "mean" ? Agg::kMean : v == "min" ? Agg::kMin
-              : v == "max" ? Agg::kMax : v == "count" ? Agg::kCount : Agg::kShare;
-      } else if (param == "weight") {
-        static const std::vector<std::string> kW = {"budget", "equal"};
-        a.equal_weight = choice(n, arg, param, kW) == "equal";
-      } else if (param == "scheme") {
-        a.text = value;
-        if (spec->fn == Fn::kCertified && !vocab_.schemes.count(value)) {
-          fail(arg, "unknown scheme " + quote(value) + " for certified(): no ruleset with that id" +
-                        did_you_mean(value, names_of(vocab_.schemes)));
-        }
-      } else if (param == "id") {
-        if (!vocab_.indicators.count(value)) {
-          fail(arg, "unknown indicator " + quote(value) + did_you_mean(value, names_of(vocab_.indicators)));
-        }
-        a.text = value;
-      } else if (param == "name") {
-        if (!vocab_.parameters.count(value)) {
-          std::vector<std::string> names;
-          for (const auto& kv : vocab_.parameters) names.push_back(kv.first);
-          fail(arg, "unknown parameter " + quote(value) +
-                        (names.empty() ? " (parameters are defined by a ruleset version)" : did_you_mean(value, names)));
-        }
-        a.text = value;
+        for (const auto& kv : vocab_.parameters) names.push_back(kv.first);
+        fail(arg, "unknown parameter " + quote(value) +
+                      (names.empty() ? " (parameters are defined by a ruleset version)" : did_you_mean(value, names)));
       }
+      a.text = value;
     }
-    if (spec->fn == Fn::kCategories && a.depth > 64) fail(n, "depth is too large");
-    if (spec->fn == Fn::kParam) {
-      // Parameters are fixed per ruleset version: the compiled rule holds the value itself.
-      CNode constant;
-      constant.kind = NodeKind::kNumber;
-      constant.number = vocab_.parameters.at(a.text);
-      constant.line = n.line;
-      constant.column = n.column;
-      return constant;
-    }
-    c.key = key;
-    return c;
+  }
+
+  // param(name) compiled: parameters are fixed per ruleset version, so the compiled rule holds
+  // the value itself.
+  CNode parameter_constant(const Node& n, const std::string& name) const {
+    CNode constant;
+    constant.kind = NodeKind::kNumber;
+    constant.number = vocab_.parameters.at(name);
+    constant.line = n.line;
+    constant.column = n.column;
+    return constant;
   }
 
   const std::string& text_;
