@@ -8,7 +8,7 @@
 set(CIVICPLAN_LAYERS base model io store facts expr engines workspace)
 set(CIVICPLAN_LAYER_HEADERS_base export error money date)
 set(CIVICPLAN_LAYER_HEADERS_model registry taxonomy plan records user revision model)
-set(CIVICPLAN_LAYER_HEADERS_io bundle opendata)
+set(CIVICPLAN_LAYER_HEADERS_io bundle opendata execution)
 set(CIVICPLAN_LAYER_HEADERS_store)
 set(CIVICPLAN_LAYER_HEADERS_facts)
 set(CIVICPLAN_LAYER_HEADERS_expr expression)

@@ -7,6 +7,7 @@
 #include "civicplan/date.hpp"
 #include "civicplan/error.hpp"
 #include "civicplan/expression.hpp"
+#include "civicplan/execution.hpp"
 #include "civicplan/export.hpp"
 #include "civicplan/indicator.hpp"
 #include "civicplan/model.hpp"

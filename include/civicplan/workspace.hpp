@@ -13,6 +13,7 @@
 
 #include "civicplan/certification.hpp"
 #include "civicplan/error.hpp"
+#include "civicplan/execution.hpp"
 #include "civicplan/export.hpp"
 #include "civicplan/indicator.hpp"
 #include "civicplan/lifecycle.hpp"
@@ -152,6 +153,49 @@ class CIVICPLAN_API Workspace {
   PlanDiff diff(const std::string& a, const std::string& b) const;
   /// Per-action and rolled-up completion of a plan at a date (matches completion()).
   PlanProgress plan_progress(const std::string& plan_id, const Date& date) const;
+
+  // --- Execution (DESIGN §16) -------------------------------------------------------------
+  //
+  // What happens while an approved plan runs is recorded on it, by editors of the plan's body
+  // (and the operator); drafts are edited with put_plan and archived plans are closed. Each
+  // call is validated in full and makes one new revision and one audit entry; a call that
+  // changes nothing makes neither. Each returns the plan's revision after the call. Errors:
+  // NotFoundError (plan, action, target metric), ValidationError (a plan that is not
+  // approved, a completion outside 0..100, a year outside the period, ...), PermissionError.
+
+  /// Adds the progress entry of `date` (completion 0..100), or replaces the one of that date.
+  std::int64_t record_progress(const std::string& plan, const std::string& action, const Date& date,
+                               double completion, const std::optional<std::string>& note = std::nullopt);
+  /// Sets the actual spending of the action's budget line of `year` and `source`, adding a
+  /// line with no planned amount when there is none; the year lies inside the plan's period.
+  std::int64_t record_actual(const std::string& plan, const std::string& action, int year,
+                             const std::string& source, Money amount);
+  /// Sets the actual value of the action's target `metric`.
+  std::int64_t record_target(const std::string& plan, const std::string& action, const std::string& metric,
+                             double actual);
+  /// Sets the action's status.
+  std::int64_t set_action_status(const std::string& plan, const std::string& action, ActionStatus status);
+  /// Sets the plan's overall evaluation (its date and text).
+  std::int64_t record_evaluation(const std::string& plan, const Date& date, const std::string& text);
+
+  /// Applies execution CSV files (see read_execution_csv) all or nothing: every bad row is
+  /// reported at once as `FILE:LINE: message` in a ValidationError and nothing is written.
+  /// One revision per plan changed; applying the same files again changes nothing. With
+  /// `dry_run`, reports the same and writes nothing.
+  ExecutionSummary import_execution(const std::vector<std::string>& paths, bool dry_run = false);
+  ExecutionSummary import_execution(const std::string& path, bool dry_run = false);
+  /// The same for rows given by the caller.
+  ExecutionSummary import_execution(const std::vector<ExecutionRow>& rows, bool dry_run = false);
+
+  // --- The national registry (DESIGN §16) -------------------------------------------------
+
+  /// Imports ISTAT's list of Italian municipalities (the `Elenco dei comuni italiani` CSV,
+  /// `;`-separated, Latin-1 or UTF-8) into bodies: municipalities by their 6-digit ISTAT
+  /// code, provinces `it-uts-NNN`, regions `it-reg-NN`, and the legal population as the
+  /// `population` statistic of its census year. All or nothing; a bad file raises
+  /// ValidationError with `FILE:LINE` issues. Re-importing replaces the memberships it
+  /// manages (municipality → province → region) and keeps every other one.
+  ImportSummary import_istat(const std::string& path);
 
   // --- Best practices, open data and citizen feedback (DESIGN §9) -------------------------
 

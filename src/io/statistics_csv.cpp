@@ -5,104 +5,19 @@
 #include <map>
 
 #include "civicplan/bundle.hpp"
+#include "io/csv.hpp"
 #include "io/statistics_csv.hpp"
 #include "io/json_reader.hpp"
 
 namespace civicplan {
 
-namespace {
-
-// Splits CSV text into records of fields; records the line on which each record starts.
-struct CsvRecord {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
-std::vector<CsvRecord> split_csv(const std::string& text, const std::string& source, std::vector<Issue>& issues) {
-  std::vector<CsvRecord> out;
-  std::size_t i = 0;
-  int line = 1;
-  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // UTF-8 byte order mark
-  while (i < text.size()) {
-    CsvRecord rec;
-    rec.line = line;
-    std::string field;
-    bool in_quotes = false, quoted = false, done = false;
-    while (!done) {
-      if (i >= text.size()) {
-        if (in_quotes) issues.push_back({source + ":" + std::to_string(rec.line), "unterminated quoted field"});
-        rec.fields.push_back(std::move(field));
-        break;
-      }
-      char c = text[i];
-      if (in_quotes) {
-        if (c == '"') {
-          if (i + 1 < text.size() && text[i + 1] == '"') {
-            field += '"';
-            i += 2;
-          } else {
-            in_quotes = false;
-            ++i;
-          }
-        } else {
-          if (c == '\n') ++line;
-          field += c;
-          ++i;
-        }
-      } else if (c == '"' && field.empty() && !quoted) {
-        in_quotes = quoted = true;
-        ++i;
-      } else if (c == ',') {
-        rec.fields.push_back(std::move(field));
-        field.clear();
-        quoted = false;
-        ++i;
-      } else if (c == '\r' || c == '\n') {
-        rec.fields.push_back(std::move(field));
-        if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        ++i;
-        ++line;
-        done = true;
-      } else {
-        field += c;
-        ++i;
-      }
-    }
-    const bool blank = rec.fields.size() == 1 && rec.fields[0].empty();
-    if (!blank) out.push_back(std::move(rec));
-  }
-  return out;
-}
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
-
-}  // namespace
-
 namespace detail {
 
 std::vector<std::pair<Statistic, int>> read_statistics_csv_lines(const std::string& text, const std::string& source) {
   std::vector<Issue> issues;
-  if (!detail::valid_utf8(text)) {
-    // Name the first line with malformed bytes.
-    std::size_t start = 0;
-    for (int line = 1; start <= text.size(); ++line) {
-      std::size_t end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      if (!detail::valid_utf8(text.substr(start, end - start))) {
-        issues.push_back({source + ":" + std::to_string(line), "expected UTF-8 text, got malformed bytes"});
-        break;
-      }
-      start = end + 1;
-    }
-    if (issues.empty()) issues.push_back({source, "expected UTF-8 text, got malformed bytes"});
-    throw ValidationError(std::move(issues));
-  }
-  auto records = split_csv(text, source, issues);
+  const std::string decoded = decode_csv_text(text, source, CsvEncoding::kUtf8, issues);
+  if (!issues.empty()) throw ValidationError(std::move(issues));
+  auto records = split_csv(decoded, source, ',', issues);
   std::vector<std::pair<Statistic, int>> out;
   if (records.empty()) {
     issues.push_back({source + ":1", "empty file: expected a header body,year,variable,value"});
@@ -113,7 +28,7 @@ std::vector<std::pair<Statistic, int>> read_statistics_csv_lines(const std::stri
   const auto& header = records.front();
   const std::string header_path = source + ":" + std::to_string(header.line);
   for (std::size_t k = 0; k < header.fields.size(); ++k) {
-    const std::string name = trim(header.fields[k]);
+    const std::string name = trim_cell(header.fields[k]);
     bool known = false;
     for (const auto& c : columns) known = known || c == name;
     if (!known) {
@@ -138,8 +53,8 @@ std::vector<std::pair<Statistic, int>> read_statistics_csv_lines(const std::stri
     }
     Statistic s;
     bool ok = true;
-    s.body = trim(rec.fields[position["body"]]);
-    s.variable = trim(rec.fields[position["variable"]]);
+    s.body = trim_cell(rec.fields[position["body"]]);
+    s.variable = trim_cell(rec.fields[position["variable"]]);
     if (s.body.empty()) {
       issues.push_back({path, "body is empty"});
       ok = false;
@@ -148,7 +63,7 @@ std::vector<std::pair<Statistic, int>> read_statistics_csv_lines(const std::stri
       issues.push_back({path, "variable is empty"});
       ok = false;
     }
-    const std::string year = trim(rec.fields[position["year"]]);
+    const std::string year = trim_cell(rec.fields[position["year"]]);
     char* end = nullptr;
     long y = std::strtol(year.c_str(), &end, 10);
     if (year.empty() || *end != '\0' || y < kMinYear || y > kMaxYear) {
@@ -157,7 +72,7 @@ std::vector<std::pair<Statistic, int>> read_statistics_csv_lines(const std::stri
       ok = false;
     }
     s.year = static_cast<int>(y);
-    const std::string value = trim(rec.fields[position["value"]]);
+    const std::string value = trim_cell(rec.fields[position["value"]]);
     end = nullptr;
     double v = std::strtod(value.c_str(), &end);
     if (value.empty() || *end != '\0' || !std::isfinite(v) || value.find_first_of("xXpP") != std::string::npos) {
