@@ -108,6 +108,8 @@ void bind_workspace(py::module_& m);
 /// The governance methods of Workspace (DESIGN §8): user views, plan writes and the
 /// workflow, revisions, the audit log, diffs and progress.
 void bind_workspace_governance(py::class_<Workspace, std::shared_ptr<Workspace>>& cls);
+/// The execution methods of Workspace (DESIGN §16): record_* and import_execution.
+void bind_workspace_execution(py::class_<Workspace, std::shared_ptr<Workspace>>& cls);
 /// The best-practice, open-data and feedback methods of Workspace (DESIGN §9).
 void bind_workspace_practices(py::class_<Workspace, std::shared_ptr<Workspace>>& cls);
 

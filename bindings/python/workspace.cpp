@@ -580,6 +580,7 @@ void bind_workspace(py::module_& m) {
   bind_workspace_lookups(cls);
   bind_workspace_records(cls);
   bind_workspace_governance(cls);
+  bind_workspace_execution(cls);
   bind_workspace_practices(cls);
 }
 

@@ -43,11 +43,14 @@ struct CIVICPLAN_API PlanDiff {
   std::string a, b;
   /// The years compared for budgets: both plans' periods overlap there.
   std::optional<YearRange> years;
+  /// Changed fields of the plans themselves (title, period, status, approval, evaluation,
+  /// ...), in the data model's order.
+  std::vector<FieldChange> plan;
   std::vector<std::string> added;    ///< action ids in b only
   std::vector<std::string> removed;  ///< action ids in a only
   std::vector<ActionChange> changed;
   std::vector<BudgetDelta> budget_delta;
-  /// {added, removed, changed, budget_delta} with amounts in euros.
+  /// {a, b, years, plan, added, removed, changed, budget_delta} with amounts in euros.
   nlohmann::json to_json() const;
 };
 

@@ -279,13 +279,16 @@ const std::vector<Verb>& verbs() {
         "Lists the actions added, removed and changed (field by field, old and new value)\n"
         "from plan A to plan B, matched by id, and the budget totals per category and per\n"
         "funding source with their deltas. Budgets are compared in the years both plans\n"
-        "cover, so an implementation plan compares with its plan's lines of the same year.",
+        "cover, so an implementation plan compares with its plan's lines of the same year.\n"
+        "PLAN@REVISION names a kept revision of a plan: diff two revisions of one plan to\n"
+        "see what was recorded on it (progress, actual spending, targets, statuses).",
         {{"DB", "the workspace file (SQLite); it must exist"},
-         {"PLAN_A", "the earlier plan (e.g. the zone plan)"},
-         {"PLAN_B", "the later plan (e.g. its implementation plan)"}},
+         {"PLAN_A", "the earlier plan (e.g. the zone plan), or PLAN@REVISION"},
+         {"PLAN_B", "the later plan (e.g. its implementation plan), or PLAN@REVISION"}},
         {{"read-only", "", "open DB read-only: nothing is written to it", {}},
          {"format", "FORMAT", "output format", {"table", "json"}}},
-        {"civicplan diff region.db pdz-2018-2020 pdz-attuativo-2019"}},
+        {"civicplan diff region.db pdz-2018-2020 pdz-attuativo-2019",
+         "civicplan diff family.db pf-022104-2022@1 pf-022104-2022"}},
        run_diff},
       {{"export",
         "Write a workspace out as a bundle or as open data.",
@@ -380,6 +383,40 @@ const std::vector<Verb>& verbs() {
          {"format", "FORMAT", "output format", {"table", "json"}}},
         {"civicplan recommend family.db --body 022147 --year 2022"}},
        run_recommend},
+      {{"record",
+        "Record the execution of approved plans: progress, actual spending, targets, statuses.",
+        "Applies execution CSV files to the approved plans of DB, all files together and\n"
+        "all or nothing. The header of each file says what its rows record:\n"
+        "  plan,action,date,completion[,note]   progress (completion 0..100 on that date)\n"
+        "  plan,action,year,source,actual       actual spending of a budget line, in euros\n"
+        "  plan,action,metric,actual            the actual value of a target\n"
+        "  plan,action,status                   the action's status\n"
+        "Columns are separated by commas or semicolons. Every bad row is listed as\n"
+        "FILE:LINE: MESSAGE and nothing is written (exit status 1). Each plan changed gets\n"
+        "one new revision; a row that changes nothing is counted as already so, so applying\n"
+        "the same file twice changes nothing. Without files, one record is given in options\n"
+        "(--plan, --action and the columns of one shape), or the plan's evaluation with\n"
+        "--plan, --date and --evaluation. --dry-run lists every change (before -> after)\n"
+        "and writes nothing.",
+        {{"DB [FILE.csv]", "the workspace file (SQLite; it must exist), then execution CSV files", true}},
+        {{"dry-run", "", "list the changes and write nothing", {}},
+         {"user", "U", "act as this user: only editors of a plan's body may record on it", {}},
+         {"format", "FORMAT", "output format", {"table", "json"}},
+         {"plan", "P", "one record: the plan", {}},
+         {"action", "A", "one record: the action", {}},
+         {"date", "D", "the date of a progress entry or of the evaluation (YYYY-MM-DD)", {}},
+         {"completion", "N", "progress: the completion, 0 to 100", {}},
+         {"note", "TEXT", "progress: a note", {}},
+         {"year", "Y", "actual spending: the budget year", {}},
+         {"source", "S", "actual spending: the funding source (municipal, provincial, ...)", {}},
+         {"actual", "X", "the actual euros (with --year and --source) or target value (with --metric)", {}},
+         {"metric", "M", "a target: its metric", {}},
+         {"status", "S", "the action's status", {"planned", "in_progress", "completed", "suspended", "cancelled"}},
+         {"evaluation", "TEXT", "the plan's overall evaluation (with --plan and --date)", {}}},
+        {"civicplan record family.db examples/data/family_execution_progress.csv --dry-run",
+         "civicplan record family.db progress.csv actuals.csv --user editor-levico",
+         "civicplan record family.db --plan pf-022104-2022 --action az01 --date 2022-06-30 --completion 50"}},
+       run_record},
       {{"search",
         "Find approved actions by text, category, kind of body, population and year.",
         "Searches the actions of approved and archived plans. The words after DB are the\n"

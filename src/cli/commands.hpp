@@ -46,6 +46,7 @@ int run_diff(const Args& args, Io& io);
 int run_history(const Args& args, Io& io);
 int run_search(const Args& args, Io& io);
 int run_recommend(const Args& args, Io& io);
+int run_record(const Args& args, Io& io);
 
 // Shared by the verbs.
 

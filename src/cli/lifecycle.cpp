@@ -52,6 +52,49 @@ void print_budget_change(std::ostream& out, const nlohmann::json& before, const 
   }
 }
 
+// Progress entries side by side per date: "progress 2024-06-30: 25% -> 50%".
+void print_progress_change(std::ostream& out, const nlohmann::json& before, const nlohmann::json& after) {
+  std::map<std::string, std::pair<nlohmann::json, nlohmann::json>> entries;
+  for (const auto& e : before.is_array() ? before : nlohmann::json::array()) entries[e["date"].get<std::string>()].first = e;
+  for (const auto& e : after.is_array() ? after : nlohmann::json::array()) entries[e["date"].get<std::string>()].second = e;
+  auto show = [](const nlohmann::json& e) {
+    if (e.is_null()) return std::string("—");
+    const double c = e["completion"].get<double>();
+    std::string s = (c == static_cast<long long>(c) ? std::to_string(static_cast<long long>(c)) : nlohmann::json(c).dump()) + "%";
+    if (e.contains("note")) s += " \"" + short_json(e["note"]) + "\"";
+    return s;
+  };
+  for (const auto& [date, pair] : entries) {
+    if (pair.first == pair.second) continue;
+    out << "      progress " << date << ": " << show(pair.first) << "  ->  " << show(pair.second) << "\n";
+  }
+}
+
+// Targets side by side per metric: "target bambini: actual — -> 40".
+void print_target_change(std::ostream& out, const nlohmann::json& before, const nlohmann::json& after) {
+  std::map<std::string, std::pair<nlohmann::json, nlohmann::json>> targets;
+  for (const auto& t : before.is_array() ? before : nlohmann::json::array()) targets[t["metric"].get<std::string>()].first = t;
+  for (const auto& t : after.is_array() ? after : nlohmann::json::array()) targets[t["metric"].get<std::string>()].second = t;
+  for (const auto& [metric, pair] : targets) {
+    if (pair.first == pair.second) continue;
+    out << "      target " << metric << ":";
+    for (const char* key : {"baseline", "target", "actual"}) {
+      const auto b = pair.first.is_object() && pair.first.contains(key) ? pair.first[key] : nlohmann::json(nullptr);
+      const auto a = pair.second.is_object() && pair.second.contains(key) ? pair.second[key] : nlohmann::json(nullptr);
+      if (a != b) out << " " << key << " " << short_json(b) << " -> " << short_json(a);
+    }
+    out << "\n";
+  }
+}
+
+// A plan by id, or a kept revision of one by "id@revision", as Workspace::diff reads them.
+Plan plan_named(const Workspace& ws, const std::string& name) {
+  const auto model = ws.model();
+  if (model->plans.count(name)) return model->plans.at(name);
+  const auto at = name.rfind('@');
+  return ws.plan_revision(name.substr(0, at), std::stoll(name.substr(at + 1)));
+}
+
 }  // namespace
 
 int run_diff(const Args& args, Io& io) {
@@ -62,14 +105,18 @@ int run_diff(const Args& args, Io& io) {
     io.out << d.to_json().dump(1) << "\n";
     return 0;
   }
-  const Plan& a = ws.plan(a_id);
-  const Plan& b = ws.plan(b_id);
+  const Plan a = plan_named(ws, a_id);
+  const Plan b = plan_named(ws, b_id);
   io.out << a.title << " (" << a_id << ", " << to_string(a.variant) << ")\n  -> " << b.title << " (" << b_id << ", "
          << to_string(b.variant) << ")\n";
   if (d.years) {
     io.out << "budgets compared for " << d.years->from;
     if (d.years->to != d.years->from) io.out << "-" << d.years->to;
     io.out << "\n";
+  }
+  if (!d.plan.empty()) {
+    io.out << "\nplan (" << d.plan.size() << (d.plan.size() == 1 ? " field" : " fields") << ")\n";
+    for (const auto& f : d.plan) io.out << "  ~ " << f.field << ": " << short_json(f.before) << "  ->  " << short_json(f.after) << "\n";
   }
   io.out << "\nadded (" << d.added.size() << ")\n";
   for (const auto& id : d.added) io.out << "  + " << id << "  " << action_of(b, id)->title << "\n";
@@ -81,6 +128,14 @@ int run_diff(const Args& args, Io& io) {
     for (const auto& f : c.fields) {
       if (f.field == "budget") {
         print_budget_change(io.out, f.before, f.after);
+        continue;
+      }
+      if (f.field == "progress") {
+        print_progress_change(io.out, f.before, f.after);
+        continue;
+      }
+      if (f.field == "targets") {
+        print_target_change(io.out, f.before, f.after);
         continue;
       }
       io.out << "      " << f.field << ": " << short_json(f.before) << "  ->  " << short_json(f.after) << "\n";

@@ -163,6 +163,36 @@ std::string budget_lines_csv(const Model& m) {
   return t.text();
 }
 
+std::string progress_csv(const Model& m) {
+  CsvTable t{"plan", "action", "body", "date", "completion", "note"};
+  for (const auto& [id, p] : m.plans) {
+    if (!published(p)) continue;
+    for (const auto& a : p.actions) {
+      for (const auto& e : a.progress) {
+        t.cell(id).cell(a.id).cell(p.body).cell(e.date.to_string()).cell(number(e.completion)).cell(e.note);
+        t.end_row();
+      }
+    }
+  }
+  return t.text();
+}
+
+std::string targets_csv(const Model& m) {
+  CsvTable t{"plan", "action", "body", "metric", "unit", "baseline", "target", "actual"};
+  auto value = [](const std::optional<double>& v) { return v ? number(*v) : std::string(); };
+  for (const auto& [id, p] : m.plans) {
+    if (!published(p)) continue;
+    for (const auto& a : p.actions) {
+      for (const auto& target : a.targets) {
+        t.cell(id).cell(a.id).cell(p.body).cell(target.metric).cell(target.unit);
+        t.cell(value(target.baseline)).cell(value(target.target)).cell(value(target.actual));
+        t.end_row();
+      }
+    }
+  }
+  return t.text();
+}
+
 // Years the workspace holds data for: plan periods, budget lines, statistics, cases, ledger.
 std::set<int> plan_years(const Model& m) {
   std::set<int> years;
@@ -281,6 +311,8 @@ std::map<std::string, std::string> model_csv_tables(const Model& m) {
   out["plans.csv"] = plans_csv(m);
   out["actions.csv"] = actions_csv(m);
   out["budget_lines.csv"] = budget_lines_csv(m);
+  out["progress.csv"] = progress_csv(m);
+  out["targets.csv"] = targets_csv(m);
   return out;
 }
 
@@ -312,6 +344,14 @@ const std::vector<OpenDataFile>& open_data_files() {
        "Risorse previste e rendicontate per azione, anno e fonte di "
        "finanziamento, in euro con due decimali.",
        "ECON", "CSV", "text/csv"},
+      {"progress.csv", "Stato di avanzamento delle azioni",
+       "Valutazioni datate dell'avanzamento di ogni azione dei piani approvati e archiviati, "
+       "in percentuale di completamento (0-100), con una nota.",
+       "SOCI", "CSV", "text/csv"},
+      {"targets.csv", "Obiettivi misurabili delle azioni",
+       "Indicatori di risultato delle azioni: metrica, unità, valore di partenza, valore "
+       "obiettivo e valore raggiunto.",
+       "SOCI", "CSV", "text/csv"},
       {"indicator_values.csv", "Valori degli indicatori",
        "Indicatori calcolati per ente e anno, con l'esito "
        "rispetto al valore obiettivo.",
@@ -395,7 +435,8 @@ json dcat_catalog(const Model& m, const std::vector<std::string>& files,
   for (const auto& file : open_data_files()) {
     if (std::find(files.begin(), files.end(), file.name) == files.end()) continue;
     const std::string stem = file.name.substr(0, file.name.find('.'));
-    const bool from_plans = stem == "plans" || stem == "actions" || stem == "budget_lines";
+    const bool from_plans = stem == "plans" || stem == "actions" || stem == "budget_lines" || stem == "progress" ||
+                            stem == "targets";
     const auto& years = from_plans ? published_years : all_years;
     const std::string url = options.base_url + file.name;
     json distribution = {{"@type", {"dcat:Distribution", "dcatapit:Distribution"}},

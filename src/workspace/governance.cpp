@@ -205,7 +205,23 @@ std::vector<AuditEntry> Workspace::audit_log(const std::optional<std::string>& s
 
 PlanDiff Workspace::diff(const std::string& a, const std::string& b) const {
   const auto state = impl_->current();
-  return diff_plans(find_plan(state->model(), a), find_plan(state->model(), b));
+  // A plan by id, or a kept revision of one by "id@revision".
+  auto resolve = [&](const std::string& name) -> Plan {
+    auto it = state->model().plans.find(name);
+    if (it != state->model().plans.end()) return it->second;
+    const auto at = name.rfind('@');
+    if (at != std::string::npos && at + 1 < name.size() && name.size() - at <= 18 &&
+        name.find_first_not_of("0123456789", at + 1) == std::string::npos) {
+      const std::string id = name.substr(0, at);
+      if (auto plan = impl_->revision(id, std::stoll(name.substr(at + 1)))) return std::move(*plan);
+      if (state->model().plans.count(id)) throw NotFoundError("plan revision", name);
+    }
+    throw NotFoundError("plan", name);
+  };
+  PlanDiff d = diff_plans(resolve(a), resolve(b));
+  d.a = a;
+  d.b = b;
+  return d;
 }
 
 PlanProgress Workspace::plan_progress(const std::string& plan_id, const Date& date) const {

@@ -12,6 +12,7 @@
 
 #include "civicplan/workspace.hpp"
 #include "io/bundle_parse.hpp"
+#include "io/execution_csv.hpp"
 #include "store/store.hpp"
 #include "workspace/state.hpp"
 
@@ -77,6 +78,20 @@ struct Workspace::Impl {
   std::int64_t write_plan(const std::optional<std::string>& user, const std::string& operation,
                           const std::string& detail,
                           const std::function<Plan(const Model&, const detail::Permissions*)>& make);
+
+  // Applies execution edits (DESIGN §16) on the latest state: one revision and one audit
+  // entry per plan changed, nothing written when nothing changes or with `dry_run`. A
+  // `single` call raises its first problem; a bulk one collects them all, after `issues`
+  // (those found reading the rows).
+  ExecutionSummary record(const std::vector<detail::ExecutionEdit>& edits, const std::optional<std::string>& user,
+                          const std::string& operation, const std::string& detail, bool single, bool dry_run,
+                          const std::vector<Issue>& issues);
+  // One edit of a single call, its values checked first; returns the plan's revision after it.
+  std::int64_t record_one(const detail::ExecutionEdit& edit, const std::optional<std::string>& user,
+                          const std::string& operation);
+  // Execution rows converted and applied in bulk; `from` names them in the audit log.
+  ExecutionSummary import_rows(const std::vector<ExecutionRow>& rows, const std::optional<std::string>& user,
+                               bool dry_run, const std::string& from);
 
   // The kept revisions, one revision and the audit log, read from the store.
   std::vector<PlanRevision> history(const std::string& plan);

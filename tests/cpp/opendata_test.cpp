@@ -105,6 +105,8 @@ const std::map<std::string, Row> kHeaders = {
       "objective", "status", "horizon", "start", "end", "responsible", "lat", "lon", "tags",
       "planned", "actual"}},
     {"budget_lines.csv", {"plan", "action", "body", "year", "source", "planned", "actual"}},
+    {"progress.csv", {"plan", "action", "body", "date", "completion", "note"}},
+    {"targets.csv", {"plan", "action", "body", "metric", "unit", "baseline", "target", "actual"}},
     {"indicator_values.csv", {"indicator", "body", "year", "value", "target_met"}},
     {"certification_outcomes.csv",
      {"scheme", "year", "version", "body", "passed", "points", "min_points", "missing_mandatory"}},
@@ -332,7 +334,7 @@ TEST_CASE("exported files re-read: tables, maps and a DCAT-AP_IT catalogue of th
                          std::regex(R"(\d{4}-\d{2}-\d{2})")));
 
   const auto& datasets = catalog["dcat:dataset"];
-  REQUIRE(datasets.size() == 10);
+  REQUIRE(datasets.size() == 12);
   std::set<std::string> described;
   for (const auto& d : datasets) {
     INFO(d["dct:title"]);
@@ -368,7 +370,7 @@ TEST_CASE("exported files re-read: tables, maps and a DCAT-AP_IT catalogue of th
   expected.insert("actions.geojson");
   CHECK(described == expected);
   // Plans start in 2021; statistics, and so the other datasets, in 2020.
-  const std::set<std::string> from_plans = {"plans.csv", "actions.csv", "budget_lines.csv",
+  const std::set<std::string> from_plans = {"plans.csv", "actions.csv", "budget_lines.csv", "progress.csv", "targets.csv",
                                             "actions.geojson"};
   for (const auto& d : datasets) {
     const std::string file = d["dcat:distribution"][0]["dcat:accessURL"]["@id"];

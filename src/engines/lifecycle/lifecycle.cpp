@@ -15,6 +15,9 @@ nlohmann::json PlanDiff::to_json() const {
   j["a"] = a;
   j["b"] = b;
   j["years"] = years ? nlohmann::json{{"from", years->from}, {"to", years->to}} : nlohmann::json(nullptr);
+  auto plan_j = nlohmann::json::array();
+  for (const auto& f : plan) plan_j.push_back({{"field", f.field}, {"before", f.before}, {"after", f.after}});
+  j["plan"] = plan_j;
   j["added"] = added;
   j["removed"] = removed;
   auto changed_j = nlohmann::json::array();
@@ -56,6 +59,18 @@ PlanDiff diff_plans(const Plan& a, const Plan& b) {
     j["budget"] = lines;
     return j;
   };
+  {
+    // The plans' own fields, in the data model's order (the id, actions and revision aside).
+    const nlohmann::json x = a, y = b;
+    static const std::vector<std::string> kPlanOrder = {"kind",     "body",     "title",     "period",   "status",
+                                                        "variant",  "based_on", "approval",  "previous", "objectives",
+                                                        "evaluation"};
+    for (const auto& field : kPlanOrder) {
+      const nlohmann::json old_value = x.contains(field) ? x[field] : nlohmann::json(nullptr);
+      const nlohmann::json new_value = y.contains(field) ? y[field] : nlohmann::json(nullptr);
+      if (old_value != new_value) d.plan.push_back({field, old_value, new_value});
+    }
+  }
   std::map<std::string, const Action*> before, after;
   for (const auto& act : a.actions) before[act.id] = &act;
   for (const auto& act : b.actions) after[act.id] = &act;
