@@ -40,6 +40,9 @@ std::string show(const ExecutionChange& c, const nlohmann::json& v) {
     if (auto m = Money::from_euros(v.get<double>())) return m->to_display();
   }
   if (c.field == "evaluation") return v["date"].get<std::string>() + " \"" + v["text"].get<std::string>() + "\"";
+  if (v.is_number_float() && v.get<double>() == static_cast<long long>(v.get<double>())) {
+    return std::to_string(static_cast<long long>(v.get<double>()));
+  }
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
