@@ -343,7 +343,7 @@ void bind_workspace_storage(py::class_<Workspace, WorkspacePtr>& cls) {
           "close() at the end of a ``with`` block.");
 }
 
-/// Bundles in and out: import_bundle, import_statistics_csv, validate, export_bundle.
+/// Bundles in and out: import_bundle, import_statistics_csv, import_istat, validate, export_bundle.
 void bind_workspace_imports(py::class_<Workspace, WorkspacePtr>& cls) {
   cls.def(
           "import_bundle",
@@ -381,6 +381,23 @@ void bind_workspace_imports(py::class_<Workspace, WorkspacePtr>& cls) {
           "Import statistics from a CSV file with header ``body,year,variable,value`` (any "
           "column order). All-or-nothing: raises ValidationError whose issue paths are "
           "``file:line``. Returns the same summary as import_bundle.")
+      .def(
+          "import_istat",
+          [](Workspace& ws, const py::object& path) {
+            const std::string file = fspath(path);
+            return summary_to_python(with_workspace(ws, [&] { return ws.import_istat(file); }));
+          },
+          py::arg("path"),
+          "Import ISTAT's list of Italian municipalities (the Elenco dei comuni italiani CSV, "
+          "Latin-1 or UTF-8; a str or os.PathLike path) as the national registry: "
+          "municipalities by their 6-digit ISTAT code, provinces ``it-uts-NNN``, regions "
+          "``it-reg-NN``, the attributes istat, cadastral, nuts3 and sigla, and the legal "
+          "population as the ``population`` statistic of its census year. Re-importing "
+          "replaces the memberships in ``it-uts-``/``it-reg-`` bodies and keeps every other "
+          "membership and attribute. All-or-nothing: raises ValidationError whose issue paths "
+          "are ``file:line``; through a user view only admins may import it (PermissionError). "
+          "Returns the same summary as import_bundle, counting only what changed (empty when "
+          "the workspace already holds the list as it is).")
       .def(
           "validate",
           [](const Workspace& ws, const py::object& bundle) {

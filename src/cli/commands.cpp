@@ -334,6 +334,23 @@ const std::vector<Verb>& verbs() {
         {},
         {"civicplan import region.db bodies.json family-plans.json population.csv"}},
        run_import},
+      {{"import-istat",
+        "Import ISTAT's list of Italian municipalities as the national registry.",
+        "Reads FILE, ISTAT's list of municipalities (Elenco dei comuni italiani: ';'-\n"
+        "separated, Latin-1 or UTF-8, with its own header), into the workspace DB (created\n"
+        "if absent): one municipality per row, its id the 6-digit ISTAT code (022104); the\n"
+        "supra-municipal units as provinces it-uts-NNN; the regions as it-reg-NN; the\n"
+        "attributes istat, cadastral, nuts3 and sigla; the legal population as the\n"
+        "population statistic of the census year the header names. Importing again\n"
+        "replaces the names, those attributes and the memberships in it-uts- and it-reg-\n"
+        "bodies, and keeps every other membership (districts, unions) and attribute. All or\n"
+        "nothing: every problem of the file is listed as FILE:LINE: MESSAGE and nothing is\n"
+        "written (exit status 1). Then prints what changed and what the registry holds.",
+        {{"DB", "the workspace file (SQLite), created if absent"},
+         {"FILE", "ISTAT's list of municipalities (.csv)"}},
+        {},
+        {"civicplan import-istat italy.db examples/data/istat_elenco_comuni_2020.csv"}},
+       run_import_istat},
       {{"indicators",
         "Compute indicators for bodies and years.",
         "Computes the workspace's indicators for every body whose kind is one of an\n"

@@ -38,6 +38,7 @@ const Verb* find_verb(const std::string& name);
 
 int run_validate(const Args& args, Io& io);
 int run_import(const Args& args, Io& io);
+int run_import_istat(const Args& args, Io& io);
 int run_export(const Args& args, Io& io);
 int run_info(const Args& args, Io& io);
 int run_indicators(const Args& args, Io& io);
