@@ -3,6 +3,7 @@
 insert and scan, FTS5 search) and the Italian text analysis that makes FTS5 comparable."""
 
 import csv
+import json
 import math
 import os
 import sqlite3
@@ -589,3 +590,89 @@ def hand_loop_table(out_dir, bodies, years):
         "body": np.tile(np.repeat(bodies.id.values, ny), ni),
         "year": np.tile(np.asarray(years), ni * nb),
         "value": out.ravel()})
+
+
+# --------------------------------------------------------------------------- execution (h)
+
+
+def execution_files(data_dir, n=50000, seed=7):
+    """n progress rows and n actual-spending rows on approved plans, as the two CSV files of
+    `civicplan record` (made once per data set): year-end progress of n distinct actions, and
+    the actual of n distinct budget lines (between half and all of the planned amount)."""
+    import random
+    out = os.path.join(data_dir, "execution")
+    made = os.path.join(out, "files.json")
+    if os.path.exists(made):
+        with open(made) as f:
+            paths = json.load(f).get(str(n))
+        if paths and all(os.path.exists(p) for p in paths):
+            return tuple(paths)
+    rows = {name: [] for name in ("plans", "actions", "budget")}
+    for name in rows:
+        with open(os.path.join(data_dir, "csv", name + ".csv"), newline="", encoding="utf-8") as f:
+            r = csv.reader(f)
+            next(r)
+            rows[name] = list(r)
+    approved = {p[0]: int(p[3]) for p in rows["plans"] if p[4] == "approved"}
+    action_of = {a[0]: (a[1], a[2]) for a in rows["actions"] if a[1] in approved}
+    rng = random.Random(seed)
+    lines = [b for b in rows["budget"] if b[0] in action_of]
+    k = min(n, len(action_of) // 2, len(lines) // 2)  # smaller data sets get fewer rows
+    aids = rng.sample(sorted(action_of, key=int), k)
+    chosen = rng.sample(range(len(lines)), k)
+    os.makedirs(out, exist_ok=True)
+    paths = (os.path.join(out, "progress_%d.csv" % k), os.path.join(out, "actuals_%d.csv" % k))
+    with open(paths[0], "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["plan", "action", "date", "completion"])
+        for aid in aids:
+            plan, action = action_of[aid]
+            w.writerow([plan, action, "%d-12-31" % approved[plan], rng.choice([25, 50, 75, 100])])
+    with open(paths[1], "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["plan", "action", "year", "source", "actual"])
+        for i in chosen:
+            aid, year, source, planned = lines[i][0], lines[i][1], lines[i][2], int(lines[i][3])
+            cents = int(planned * rng.uniform(0.5, 1.0))
+            w.writerow(list(action_of[aid]) + [year, source, "%d.%02d" % (cents // 100, cents % 100)])
+    with open(made, "w") as f:
+        json.dump({str(n): paths}, f)
+    return paths
+
+
+def sqlite_execution_prepare(path, rows):
+    """The peer's database: the tables of sqlite_save with the indexes an UPDATE by key needs
+    (made before timing, as civicplan's workspace is)."""
+    sqlite_save(path, rows)
+    db = sqlite3.connect(path)
+    db.execute("CREATE UNIQUE INDEX actions_key ON actions(plan, action)")
+    db.execute("CREATE INDEX budget_key ON budget(aid, year, source)")
+    db.execute("CREATE INDEX progress_key ON progress(aid, date)")
+    db.commit()
+    db.close()
+
+
+def sqlite_execution(path, files):
+    """The same records as plain SQL in one transaction: each progress row replaces the entry of
+    its action and date, each actual row is an UPDATE of its budget line. Returns the number of
+    rows that changed."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("BEGIN")
+    aid = "(SELECT aid FROM actions WHERE plan = ? AND action = ?)"
+    with open(files[0], newline="", encoding="utf-8") as f:
+        r = csv.reader(f)
+        next(r)
+        progress = [(p, a, d, int(c)) for p, a, d, c in r]
+    db.executemany("DELETE FROM progress WHERE aid = %s AND date = ?" % aid, [(p, a, d) for p, a, d, c in progress])
+    db.executemany("INSERT INTO progress SELECT %s, ?, ?" % aid, progress)
+    with open(files[1], newline="", encoding="utf-8") as f:
+        r = csv.reader(f)
+        next(r)
+        actuals = [(round(float(x) * 100), p, a, int(y), s) for p, a, y, s, x in r]
+    db.executemany("UPDATE budget SET actual = ? WHERE aid = %s AND year = ? AND source = ?" % aid, actuals)
+    changed = db.total_changes
+    db.execute("COMMIT")
+    db.close()
+    return changed
