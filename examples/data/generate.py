@@ -1394,8 +1394,8 @@ EMILIA = [
     ("037008", "Budrio", 44.5374, 11.5347, 18520, "unione-terre-di-pianura"),
     ("037019", "Castel Maggiore", 44.5774, 11.3600, 18490, "unione-reno-galliera"),
     ("037039", "Molinella", 44.6192, 11.6665, 15690, "unione-terre-di-pianura"),
-    ("037020", "Castenaso", 44.5097, 11.4703, 15290, None),
-    ("037057", "San Pietro in Casale", 44.7002, 11.4052, 12710, "unione-reno-galliera"),
+    ("037021", "Castenaso", 44.5097, 11.4703, 15290, None),
+    ("037055", "San Pietro in Casale", 44.7002, 11.4052, 12710, "unione-reno-galliera"),
     ("037030", "Granarolo dell'Emilia", 44.5530, 11.4430, 11920, "unione-terre-di-pianura"),
     ("037038", "Minerbio", 44.6172, 11.4911, 8780, "unione-terre-di-pianura"),
     ("037003", "Baricella", 44.6474, 11.5351, 7010, "unione-terre-di-pianura"),
@@ -1871,9 +1871,9 @@ SOCIAL_TAXONOMY = {
 VENETO = [
     # code, name, lat, lon, population 2019
     ("028017", "Campodarsego", 45.4990, 11.9107, 14690),
-    ("028092", "Trebaseleghe", 45.5880, 12.0450, 12900),
+    ("028093", "Trebaseleghe", 45.5880, 12.0450, 12900),
     ("028019", "Camposampiero", 45.5697, 11.9339, 12060),
-    ("028065", "Piombino Dese", 45.6070, 12.0000, 9510),
+    ("028064", "Piombino Dese", 45.6070, 12.0000, 9510),
     ("028013", "Borgoricco", 45.5330, 11.9430, 8900),
     ("028046", "Loreggia", 45.5950, 11.9450, 7590),
 ]

@@ -241,3 +241,14 @@ def test_cli_missing_file_and_usage(tmp_path):
     help_text = run("import-istat", "--help")
     assert help_text.returncode == 0 and help_text.stdout.startswith("usage: civicplan import-istat DB FILE")
     assert re.search(r"^  import-istat\s+\S", run("--help").stdout, re.M)
+
+
+@pytest.mark.parametrize("bundle", ["family", "zone", "digital_agenda", "social_cases", "union_ledger"])
+def test_example_municipalities_use_their_real_istat_codes(italy, bundle):
+    # The examples' municipalities are real ones under their ISTAT codes: importing the list
+    # over them must not rename any of them.
+    data = json.loads((EXAMPLES / (bundle + ".json")).read_text(encoding="utf-8"))
+    coded = [b for b in data["bodies"] if b["kind"] == "municipality" and re.fullmatch(r"\d{6}", b["id"])]
+    assert coded
+    for body in coded:
+        assert italy.bodies[body["id"]].name == body["name"], body["id"]
