@@ -249,33 +249,36 @@ ExecutionSummary Workspace::Impl::record(const std::vector<detail::ExecutionEdit
     for (const auto& e : edits) recorder.apply(e);
     return recorder.finish();
   };
-  // A dry run, or a call that would change nothing, writes nothing.
-  auto preview = run(current()->model());
-  if (dry_run || preview.second.empty()) {
-    preview.first.dry_run = dry_run;
-    return std::move(preview.first);
+  // A dry run writes nothing, nor does a read-only workspace (which refuses only real changes).
+  if (dry_run || store().read_only()) {
+    auto preview = run(current()->model());
+    if (dry_run || preview.second.empty()) {
+      preview.first.dry_run = dry_run;
+      return std::move(preview.first);
+    }
   }
   return transact([&](const Model& current, detail::WriteTransaction& st) {
     auto [summary, plans] = run(current);
-    Model merged = current;
+    if (plans.empty()) return std::make_pair(std::optional<Model>(), std::move(summary));
     Model delta;
-    for (const auto& p : plans) {
-      merged.plans[p.id] = p;
-      delta.plans[p.id] = p;
-    }
+    for (auto& p : plans) delta.plans.emplace(p.id, std::move(p));
+    std::optional<Model> merged = current;
+    for (const auto& [id, p] : delta.plans) merged->plans[id] = p;
     st.write(delta);
     const std::string time = detail::now_iso();
     const std::string who = user.value_or("");
-    std::map<std::string, std::size_t> changes;
-    for (const auto& c : summary.changed) ++changes[c.plan];
-    for (const auto& p : plans) {
+    // How many values changed on each plan, and the first of them (described alone when it
+    // is the only one).
+    std::unordered_map<std::string, std::pair<std::size_t, const ExecutionChange*>> changes;
+    for (const auto& c : summary.changed) {
+      auto& entry = changes[c.plan];
+      if (entry.first++ == 0) entry.second = &c;
+    }
+    for (const auto& [id, p] : delta.plans) {
       st.append_revision({p.id, p.revision, time, who, operation}, p);
-      std::string text = std::to_string(changes[p.id]) + " changes from " + detail;
-      if (changes[p.id] == 1) {
-        for (const auto& c : summary.changed) {
-          if (c.plan == p.id) text = describe_change(c) + (single ? "" : " from " + detail);
-        }
-      }
+      const auto& [count, first] = changes[p.id];
+      std::string text = count == 1 ? describe_change(*first) + (single ? "" : " from " + detail)
+                                    : std::to_string(count) + " changes from " + detail;
       st.append_audit({0, time, who, operation, "plan:" + p.id, p.revision, p.revision - 1, text});
     }
     return std::make_pair(std::move(merged), std::move(summary));

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -36,8 +37,8 @@ struct Workspace::Impl {
 
   // Runs `change(current, transaction)` in one write transaction on the latest state.
   // `change` writes its rows, revisions and audit entries and returns the new model and a
-  // result; the transaction commits, then the new snapshot is swapped in. Nothing changes if
-  // it throws.
+  // result (or, as std::optional<Model>, nullopt when it changed nothing); the transaction
+  // commits, then the new snapshot is swapped in. Nothing changes if it throws.
   template <class Change>
   auto transact(Change change)
       -> decltype(change(std::declval<const Model&>(), std::declval<detail::WriteTransaction&>()).second) {
@@ -47,7 +48,12 @@ struct Workspace::Impl {
     const auto state = sync_locked();
     auto result = change(state->model(), transaction);
     transaction.commit();
-    publish(std::make_shared<const Model>(std::move(result.first)));
+    if constexpr (std::is_same_v<std::decay_t<decltype(result.first)>, std::optional<Model>>) {
+      // A change that found nothing to do keeps the current snapshot.
+      if (result.first) publish(std::make_shared<const Model>(std::move(*result.first)));
+    } else {
+      publish(std::make_shared<const Model>(std::move(result.first)));
+    }
     return std::move(result.second);
   }
 
