@@ -59,6 +59,12 @@ std::string cell_from_python(py::handle value, const std::string& where, const s
     if (std::isnan(x)) return "";
     return py::repr(value).cast<std::string>();
   }
+  if (py::isinstance(value, py::module_::import("datetime").attr("datetime"))) {
+    // A datetime (or a pandas Timestamp) names its calendar day, as record_progress reads it;
+    // pandas' NaT (not equal to itself) is an empty cell like NaN.
+    if (!value.attr("__eq__")(value).cast<bool>()) return "";
+    return value.attr("date")().attr("isoformat")().cast<std::string>();
+  }
   if (py::hasattr(value, "isoformat")) return value.attr("isoformat")().cast<std::string>();
   return py::str(value).cast<std::string>();
 }

@@ -85,7 +85,9 @@ void bind_lifecycle(py::module_& m) {
                     "Id of the user who wrote it; \"\" for the operator (a workspace not opened "
                     "as a user).")
       .def_readonly("operation", &PlanRevision::operation,
-                    "import, put_plan, submit, approve, reject, archive or new_variant.")
+                    "import, put_plan, submit, approve, reject, archive, new_variant, or an "
+                    "execution call (record_progress, record_actual, record_target, "
+                    "set_action_status, record_evaluation, import_execution).")
       .def("to_dict", &revision_to_python,
            "The revision as a dict {plan, revision, time, user, operation}.")
       .def(
@@ -307,11 +309,15 @@ void bind_workspace_governance(py::class_<Workspace, std::shared_ptr<Workspace>>
           },
           py::arg("a"), py::arg("b"),
           "What changed from plan ``a`` to plan ``b`` (an update against its original, an "
-          "implementation plan against its plan), as a dict {a, b, years, added, removed, "
-          "changed, budget_delta}: actions matched by id; ``changed`` lists {id, fields: "
-          "[{field, before, after}]}; ``budget_delta`` lists {dimension (category or source), "
-          "key, planned_before, planned_after, planned_delta, actual_before, actual_after, "
-          "actual_delta} in euros over the years both plans cover.")
+          "implementation plan against its plan), each a plan id or ``\"PLAN@REVISION\"`` (a "
+          "kept revision: diff two revisions of one plan to see what was recorded on it), as a "
+          "dict {a, b, years, plan, added, removed, changed, budget_delta}: ``plan`` lists the "
+          "plans' own changed fields [{field, before, after}] (title, period, status, approval, "
+          "evaluation, ...); actions matched by id; ``changed`` lists {id, fields: [{field, "
+          "before, after}]} (title, status, budget, targets, progress, ...); ``budget_delta`` lists {dimension (category or source), key, "
+          "planned_before, planned_after, planned_delta, actual_before, actual_after, "
+          "actual_delta} in euros over the years both plans cover. Raises NotFoundError for an "
+          "unknown plan or a revision that is not kept.")
       .def(
           "plan_progress",
           [](const Workspace& ws, const std::string& plan_id, const py::object& date) {

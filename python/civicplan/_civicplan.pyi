@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # Type declarations of the compiled civicplan module, for type checkers and editors.
 import datetime
+import decimal
 import os
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, TypeVar, Union, overload
 
 _T = TypeVar("_T")
 _PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _Json = Dict[str, Any]
 _Issue = Tuple[str, str]
 _Date = Union[str, datetime.date]
+_Euros = Union[int, float, str, decimal.Decimal]
 
 __version__: str
 BUNDLE_FORMAT: str
@@ -309,7 +311,9 @@ class PlanRevision:
         """Id of the user who wrote it; "" for the operator."""
     @property
     def operation(self) -> str:
-        """import, put_plan, submit, approve, reject, archive or new_variant."""
+        """import, put_plan, submit, approve, reject, archive, new_variant, or an execution call
+        (record_progress, record_actual, record_target, set_action_status, record_evaluation,
+        import_execution)."""
     def to_dict(self) -> Dict[str, Any]:
         """{plan, revision, time, user, operation}."""
     def __getitem__(self, key: str) -> Any:
@@ -715,9 +719,48 @@ class Workspace:
     def audit_log(self, since: Optional[str] = None, object: Optional[str] = None) -> List[AuditEntry]:
         """The audit log, oldest first: entries at or after ``since`` (ISO time) about ``object``."""
     def diff(self, a: str, b: str) -> Dict[str, Any]:
-        """{a, b, years, added, removed, changed, budget_delta} from plan ``a`` to plan ``b``."""
+        """What changed from plan ``a`` to plan ``b`` (an update against its original, an
+        implementation plan against its plan), each a plan id or ``"PLAN@REVISION"`` (a kept
+        revision: diff two revisions of one plan to see what was recorded on it), as a dict {a, b,
+        years, plan, added, removed, changed, budget_delta}: ``plan`` lists the plans' own changed
+        fields [{field, before, after}] (title, period, status, approval, evaluation, ...);
+        actions matched by id; ``changed`` lists {id, fields: [{field, before, after}]} (title,
+        status, budget, targets, progress, ...); ``budget_delta`` lists {dimension (category or
+        source), key, planned_before, planned_after, planned_delta, actual_before, actual_after,
+        actual_delta} in euros over the years both plans cover. Raises NotFoundError for an
+        unknown plan or a revision that is not kept."""
     def plan_progress(self, plan_id: str, date: _Date) -> Dict[str, Any]:
         """{plan, date, completion, actions: [{action, completion, weight}]} of a plan at ``date``."""
+    def record_progress(self, plan: str, action: str, date: _Date, completion: float, note: Optional[str] = None) -> int:
+        """Record how far an action of an approved plan has come on ``date`` ("YYYY-MM-DD" or a
+        datetime.date): completion 0..100, with an optional note; replaces the entry of that
+        date. Returns the plan's revision (unchanged when the entry was already so)."""
+    def record_actual(self, plan: str, action: str, year: int, source: str, amount: _Euros) -> int:
+        """Set the actual spending (euros: int, float with at most 2 decimals, str or Decimal) of
+        the action's budget line of ``year`` and ``source``, adding a line without a planned
+        amount when there is none; the year lies in the plan's period. Returns the plan's
+        revision."""
+    def record_target(self, plan: str, action: str, metric: str, actual: float) -> int:
+        """Set the actual value of the action's target ``metric`` (NotFoundError when the action
+        has no such target). Returns the plan's revision."""
+    def set_action_status(self, plan: str, action: str, status: str) -> int:
+        """Set the action's status (planned, in_progress, completed, suspended, cancelled).
+        Returns the plan's revision."""
+    def record_evaluation(self, plan: str, date: _Date, text: str) -> int:
+        """Set the plan's overall evaluation (its date and text). Returns the plan's revision."""
+    def import_execution(
+        self,
+        path_or_rows: Union[_PathLike, Iterable[_PathLike], Iterable[Mapping[str, Any]], Any],
+        dry_run: bool = False,
+    ) -> Dict[str, Any]:
+        """Apply execution records all or nothing: a CSV path, a list of paths, a list of row
+        dicts or a pandas DataFrame whose columns say what each row records
+        (plan,action,date,completion[,note] · plan,action,year,source,actual ·
+        plan,action,metric,actual · plan,action,status). Every bad row is reported at once
+        (``FILE:LINE: message`` or ``rows[i]: message``) in a ValidationError and nothing is
+        written. Returns {changed: [{plan, action, field, before, after}], unchanged, revisions:
+        {plan: revision}, dry_run}; with ``dry_run`` the same, and nothing is written. Applying
+        the same records twice changes nothing the second time."""
     @property
     def practices(self) -> PracticeIndex:
         """The search index over the current approved and archived actions."""

@@ -227,7 +227,9 @@ void check_edit_values(const ExecutionEdit& edit, std::vector<Issue>& issues) {
   switch (edit.kind) {
     case EditKind::kProgress:
       if (!std::isfinite(edit.completion) || edit.completion < 0 || edit.completion > 100) {
-        issues.push_back({"completion", "expected a completion from 0 to 100, got " + format_number(edit.completion, -1)});
+        // format_number prints NaN as "" (an empty cell): name it.
+        const std::string got = std::isnan(edit.completion) ? "NaN" : format_number(edit.completion, -1);
+        issues.push_back({"completion", "expected a completion from 0 to 100, got " + got});
       }
       if (edit.note) text(*edit.note, "note");
       break;
@@ -252,7 +254,10 @@ void check_edit_values(const ExecutionEdit& edit, std::vector<Issue>& issues) {
 
 }  // namespace detail
 
-std::vector<ExecutionRow> read_execution_csv(const std::string& bytes, const std::string& source) {
+namespace detail {
+
+std::vector<ExecutionRow> read_execution_rows(const std::string& bytes, const std::string& source,
+                                              std::vector<Issue>& row_issues, std::vector<std::string>& order) {
   std::vector<Issue> issues;
   const std::string text = detail::decode_csv_text(bytes, source, detail::CsvEncoding::kUtf8, issues);
   if (!issues.empty()) throw ValidationError(std::move(issues));
@@ -276,9 +281,10 @@ std::vector<ExecutionRow> read_execution_csv(const std::string& bytes, const std
   for (std::size_t r = 1; r < records.size(); ++r) {
     const auto& rec = records[r];
     const std::string where = source + ":" + std::to_string(rec.line);
+    order.push_back(where);
     if (rec.fields.size() != columns.size()) {
-      issues.push_back({where, "expected " + std::to_string(columns.size()) + " fields, got " +
-                                   std::to_string(rec.fields.size())});
+      row_issues.push_back({where, "expected " + std::to_string(columns.size()) + " fields, got " +
+                                       std::to_string(rec.fields.size())});
       continue;
     }
     ExecutionRow row;
@@ -286,6 +292,15 @@ std::vector<ExecutionRow> read_execution_csv(const std::string& bytes, const std
     for (std::size_t k = 0; k < columns.size(); ++k) row.cells.emplace(columns[k], rec.fields[k]);
     rows.push_back(std::move(row));
   }
+  return rows;
+}
+
+}  // namespace detail
+
+std::vector<ExecutionRow> read_execution_csv(const std::string& bytes, const std::string& source) {
+  std::vector<Issue> issues;
+  std::vector<std::string> order;
+  auto rows = detail::read_execution_rows(bytes, source, issues, order);
   if (!issues.empty()) throw ValidationError(std::move(issues));
   return rows;
 }

@@ -44,6 +44,14 @@ std::optional<EditKind> row_kind(const std::vector<std::string>& columns, const 
 /// Converts rows to edits, adding an issue for every bad cell; rows with issues are left out.
 std::vector<ExecutionEdit> parse_execution_rows(const std::vector<ExecutionRow>& rows, std::vector<Issue>& issues);
 
+/// The rows of an execution CSV file as read_execution_csv reads them, except that a row with
+/// the wrong number of fields is left out with an issue added to `row_issues`, so that the
+/// other rows can still be checked; `order` gets the position ("FILE:LINE") of every row read,
+/// in file order. Throws ValidationError when the file cannot be read as a whole (encoding,
+/// quoting, header).
+std::vector<ExecutionRow> read_execution_rows(const std::string& text, const std::string& source,
+                                              std::vector<Issue>& row_issues, std::vector<std::string>& order);
+
 /// Checks the cells of an edit made by a single call (completion range, text): issues have
 /// the argument's name as path.
 void check_edit_values(const ExecutionEdit& edit, std::vector<Issue>& issues);

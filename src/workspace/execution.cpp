@@ -352,21 +352,26 @@ ExecutionSummary Workspace::import_execution(const std::string& path, bool dry_r
 }
 
 ExecutionSummary Workspace::import_execution(const std::vector<std::string>& paths, bool dry_run) {
+  // A row with the wrong number of fields is left out and reported with the other bad rows;
+  // a file that cannot be read as a whole (encoding, quoting, header) stops the import.
   std::vector<ExecutionRow> rows;
   std::vector<Issue> issues;
+  std::vector<std::string> order;
+  bool unreadable = false;
   for (const auto& path : paths) {
     const std::string text = read_text_file(path);
     try {
-      auto more = read_execution_csv(text, path);
+      auto more = detail::read_execution_rows(text, path, issues, order);
       rows.insert(rows.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     } catch (const ValidationError& e) {
       issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+      unreadable = true;
     }
   }
-  if (!issues.empty()) throw ValidationError(std::move(issues));
+  if (unreadable) throw ValidationError(std::move(issues));
   std::string names;
   for (const auto& path : paths) names += (names.empty() ? "" : ", ") + path;
-  return impl_->import_rows(rows, user_, dry_run, names);
+  return impl_->import_rows(rows, user_, dry_run, names, issues, order);
 }
 
 ExecutionSummary Workspace::import_execution(const std::vector<ExecutionRow>& rows, bool dry_run) {
@@ -374,15 +379,21 @@ ExecutionSummary Workspace::import_execution(const std::vector<ExecutionRow>& ro
 }
 
 ExecutionSummary Workspace::Impl::import_rows(const std::vector<ExecutionRow>& rows, const std::optional<std::string>& user,
-                                              bool dry_run, const std::string& from) {
-  std::vector<Issue> issues;
+                                              bool dry_run, const std::string& from,
+                                              const std::vector<Issue>& read_issues,
+                                              const std::vector<std::string>& positions) {
+  std::vector<Issue> issues = read_issues;
   const auto edits = detail::parse_execution_rows(rows, issues);
   try {
     return record(edits, user, "import_execution", from, false, dry_run, issues);
   } catch (const ValidationError& e) {
-    // Bad cells and bad references are found in two passes: report them in row order.
+    // Bad rows are found in passes (reading, cells, references): report them in row order.
     std::unordered_map<std::string, std::size_t> order;
-    for (std::size_t i = 0; i < rows.size(); ++i) order.emplace(rows[i].where, i);
+    if (positions.empty()) {
+      for (std::size_t i = 0; i < rows.size(); ++i) order.emplace(rows[i].where, i);
+    } else {
+      for (std::size_t i = 0; i < positions.size(); ++i) order.emplace(positions[i], i);
+    }
     std::vector<Issue> sorted = e.issues();
     std::stable_sort(sorted.begin(), sorted.end(), [&](const Issue& a, const Issue& b) {
       auto x = order.find(a.path), y = order.find(b.path);

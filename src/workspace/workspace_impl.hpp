@@ -96,8 +96,11 @@ struct Workspace::Impl {
   std::int64_t record_one(const detail::ExecutionEdit& edit, const std::optional<std::string>& user,
                           const std::string& operation);
   // Execution rows converted and applied in bulk; `from` names them in the audit log.
+  // `read_issues` are the rows left out when reading them, and `order` the position of every
+  // row read (kept and left out), by which all issues are reported; by default the rows'.
   ExecutionSummary import_rows(const std::vector<ExecutionRow>& rows, const std::optional<std::string>& user,
-                               bool dry_run, const std::string& from);
+                               bool dry_run, const std::string& from, const std::vector<Issue>& read_issues = {},
+                               const std::vector<std::string>& order = {});
 
   // The kept revisions, one revision and the audit log, read from the store.
   std::vector<PlanRevision> history(const std::string& plan);
