@@ -18,8 +18,27 @@ const std::vector<std::string>& record_columns() {
   return kColumns;
 }
 
-// The record given by options: --plan P --action A and the columns of one shape.
+// The record given by options: --plan P --action A and the columns of one shape; a
+// UsageError naming the options of each shape otherwise.
 ExecutionRow row_from_options(const Args& args) {
+  static const std::vector<std::vector<std::string>> kShapes = {
+      {"plan", "action", "date", "completion"}, {"plan", "action", "year", "source", "actual"},
+      {"plan", "action", "metric", "actual"}, {"plan", "action", "status"}};
+  bool fits = false;
+  for (const auto& shape : kShapes) {
+    std::size_t given = 0;
+    for (const auto& column : record_columns()) given += args.has(column);
+    bool all = true;
+    for (const auto& column : shape) all = all && args.has(column);
+    const std::size_t extra = shape.front() == "plan" && shape.size() == 4 && shape[2] == "date" && args.has("note");
+    fits = fits || (all && given == shape.size() + extra);
+  }
+  if (!fits) {
+    throw UsageError("one record takes the options of one shape: --plan --action --date --completion [--note], "
+                     "--plan --action --year --source --actual, --plan --action --metric --actual, or "
+                     "--plan --action --status",
+                     "record");
+  }
   ExecutionRow row;
   // No row position: issues name the column, which the verb prints as its option.
   for (const auto& column : record_columns()) {

@@ -151,9 +151,9 @@ class Recorder {
     }
     a.progress.erase(std::remove_if(a.progress.begin(), a.progress.end(), [&](const Progress& p) { return p.date == e.date; }),
                      a.progress.end());
-    auto at = std::upper_bound(a.progress.begin(), a.progress.end(), e.date,
-                               [](const Date& d, const Progress& p) { return d < p.date; });
-    a.progress.insert(at, entry);
+    a.progress.push_back(entry);
+    std::stable_sort(a.progress.begin(), a.progress.end(),
+                     [](const Progress& x, const Progress& y) { return x.date < y.date; });
     change(plan, a.id, "progress[" + e.date.to_string() + "]", std::move(before), progress_json(entry));
   }
 

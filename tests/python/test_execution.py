@@ -1200,7 +1200,7 @@ def test_cli_record_shows_each_kind(db, tmp_path):
     lines = [line.split() for line in r.stdout.splitlines()]
     assert lines[0] == [PLAN, ACTION, "actual", "2021", "municipal", "€", "14.530,58", "->", "€", "100,50"]
     assert lines[1] == [PLAN, ACTION, "status", "completed", "->", "suspended"]
-    assert lines[2][-3:] == ["2.0", "->", "3.0"] and METRIC.split()[0] in lines[2]
+    assert lines[2][-3:] == ["2", "->", "3"] and METRIC.split()[0] in lines[2]
     assert r.stdout.splitlines()[-1] == f"changed 3 values, 0 already so; new revisions: {PLAN}@2"
 
 
@@ -1375,3 +1375,16 @@ def test_the_stubs_match_the_bindings(name):
     assert stub_doc, name
     binding_doc = doc.split("\n", 2)[2]
     assert words(stub_doc) == words(binding_doc), name
+
+
+@pytest.mark.parametrize("options", [
+    ["--plan", PLAN, "--action", ACTION, "--date", "2021-09-30"],
+    ["--plan", PLAN, "--action", ACTION, "--year", "2021", "--actual", "10"],
+    ["--plan", PLAN, "--action", ACTION, "--status", "completed", "--metric", "m"],
+])
+def test_cli_record_options_of_no_shape_are_a_usage_error(db, options):
+    before = cp.Workspace.open(db).export_bundle()
+    r = run("record", db, *options)
+    assert r.returncode == 2
+    assert "one record takes the options of one shape" in r.stderr
+    assert cp.Workspace.open(db).export_bundle() == before
