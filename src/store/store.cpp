@@ -4,6 +4,9 @@
 
 #include "civicplan/error.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#ifdef CIVICPLAN_WITH_POSTGRESQL
+#include "store/postgres/postgres_store.hpp"
+#endif
 
 namespace civicplan::detail {
 
@@ -35,8 +38,13 @@ bool starts_with(const std::string& s, const char* prefix) { return s.rfind(pref
 std::unique_ptr<Store> open_store(const std::string& location, bool read_only) {
   if (location.empty()) throw StorageError("no workspace location given (a file path)");
   if (starts_with(location, "postgresql://") || starts_with(location, "postgres://")) {
+#ifdef CIVICPLAN_WITH_POSTGRESQL
+    return open_postgres_store(location, read_only);
+#else
     // The URI is not repeated: it may hold a password.
-    throw StorageError("a PostgreSQL workspace was asked for, but this build of civicplan has no PostgreSQL backend");
+    throw StorageError("a PostgreSQL workspace was asked for, but this build of civicplan has no PostgreSQL backend "
+                       "(configure it with -DCIVICPLAN_WITH_POSTGRESQL=ON and libpq-dev installed)");
+#endif
   }
   return open_sqlite_store(location, read_only);
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "civicplan/error.hpp"
 #include "civicplan/model.hpp"
 #include "civicplan/revision.hpp"
 
@@ -28,6 +29,14 @@ struct Changes {
 };
 
 class WriteTransaction;
+
+/// A write the backend refused for a reason that running it again may cure (a deadlock with
+/// another session, a serialization failure): the workspace runs the change again on the
+/// latest state, a few times, before letting it through.
+class RetryableStorageError : public StorageError {
+ public:
+  using StorageError::StorageError;
+};
 
 /// Durable storage of a model. Every method throws StorageError (never a backend's own
 /// exception). One connection: a Store is used by one thread at a time.
@@ -63,9 +72,20 @@ class Store {
   virtual bool persistent() const = 0;
   /// True when opened read-only: a WriteTransaction on it throws StorageError.
   virtual bool read_only() const = 0;
+  /// True when a write may fail with RetryableStorageError (then the change is run again, so
+  /// it must not consume what it was given).
+  virtual bool may_retry() const { return false; }
 
  protected:
   friend class WriteTransaction;
+
+/// A write the backend refused for a reason that running it again may cure (a deadlock with
+/// another session, a serialization failure): the workspace runs the change again on the
+/// latest state, a few times, before letting it through.
+class RetryableStorageError : public StorageError {
+ public:
+  using StorageError::StorageError;
+};
   /// Starts the write transaction (waits, bounded, for other writers).
   virtual void begin_write() = 0;
   /// Adds or replaces every object of `delta`.
@@ -101,8 +121,9 @@ class WriteTransaction {
   bool done_ = false;
 };
 
-/// Opens the workspace at `location`, picking the backend from it: a file path is a SQLite
-/// workspace (created and migrated when absent, unless `read_only`). Throws StorageError.
+/// Opens the workspace at `location`, picking the backend from it: a postgresql:// or
+/// postgres:// URI is a PostgreSQL workspace, anything else a SQLite file (created and
+/// migrated when absent, unless `read_only`). Throws StorageError.
 std::unique_ptr<Store> open_store(const std::string& location, bool read_only);
 
 /// A store that keeps revisions and the audit log in memory (for Workspace()).

@@ -26,8 +26,9 @@ ImportSummary Workspace::Impl::apply(Model&& incoming, const detail::Origins& or
   return transact([&](const Model& current, detail::WriteTransaction& st) {
     Model merged;
     const Model* in = &incoming;
-    if (current.empty()) {
-      // The first import: the delta is the new model; `in` stays readable as the delta.
+    if (current.empty() && !store_->may_retry()) {
+      // The first import: the delta is the new model; `in` stays readable as the delta (not
+      // where the change may run again, which needs the delta intact).
       merged = std::move(incoming);
       in = &merged;
     } else {

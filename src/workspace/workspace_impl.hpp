@@ -43,18 +43,27 @@ struct Workspace::Impl {
   auto transact(Change change)
       -> decltype(change(std::declval<const Model&>(), std::declval<detail::WriteTransaction&>()).second) {
     std::lock_guard<std::mutex> lock(store_mutex_);
-    detail::WriteTransaction transaction(*store_);
-    // Inside the write transaction no other process can commit: work on the latest state.
-    const auto state = sync_locked();
-    auto result = change(state->model(), transaction);
-    transaction.commit();
-    if constexpr (std::is_same_v<std::decay_t<decltype(result.first)>, std::optional<Model>>) {
-      // A change that found nothing to do keeps the current snapshot.
-      if (result.first) publish(std::make_shared<const Model>(std::move(*result.first)));
-    } else {
-      publish(std::make_shared<const Model>(std::move(result.first)));
+    // A backend that may refuse a write for a reason a second run cures (a deadlock with
+    // another session) gets the change run again on the then latest state.
+    const int attempts = store_->may_retry() ? kWriteAttempts : 1;
+    for (int attempt = 1;; ++attempt) {
+      try {
+        detail::WriteTransaction transaction(*store_);
+        // Inside the write transaction no other writer can commit: work on the latest state.
+        const auto state = sync_locked();
+        auto result = change(state->model(), transaction);
+        transaction.commit();
+        if constexpr (std::is_same_v<std::decay_t<decltype(result.first)>, std::optional<Model>>) {
+          // A change that found nothing to do keeps the current snapshot.
+          if (result.first) publish(std::make_shared<const Model>(std::move(*result.first)));
+        } else {
+          publish(std::make_shared<const Model>(std::move(result.first)));
+        }
+        return std::move(result.second);
+      } catch (const detail::RetryableStorageError&) {
+        if (attempt >= attempts) throw;
+      }
     }
-    return std::move(result.second);
   }
 
   // Checks a merged model in full: references and cycles, then indicator definitions.
@@ -114,6 +123,8 @@ struct Workspace::Impl {
   std::shared_ptr<const detail::State> sync_locked();
   // Swaps in a snapshot of `model` at the store's sequence. Caller holds store_mutex_.
   void publish(std::shared_ptr<const Model> model);
+
+  static constexpr int kWriteAttempts = 5;
 
   std::unique_ptr<detail::Store> store_;
   // The store's connection is used by one thread at a time; a writer holds it for its whole

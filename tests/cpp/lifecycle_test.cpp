@@ -9,6 +9,7 @@
 
 #include "civicplan/lifecycle.hpp"
 #include "civicplan/workspace.hpp"
+#include "store_support.hpp"
 #include "test_support.hpp"
 
 namespace civicplan {
@@ -230,11 +231,11 @@ TEST_CASE("a write based on a stale revision is refused", "[lifecycle]") {
   CHECK_THROWS_AS(ws.put_plan(fresh, 3), ConflictError);
 }
 
-TEST_CASE("revisions are kept and readable back, in memory and on SQLite", "[lifecycle]") {
-  test::TempDir dir;
+TEST_CASE("revisions are kept and readable back, in memory and stored", "[lifecycle][store]") {
+  test::TestStore store;
   for (bool on_disk : {false, true}) {
-    INFO((on_disk ? "sqlite" : "memory"));
-    const std::string path = (dir.path() / (on_disk ? "w.db" : "unused")).string();
+    INFO((on_disk ? test::test_backend() : "memory"));
+    const std::string path = store.location("w");
     Workspace ws = on_disk ? Workspace::open(path) : Workspace();
     ws.import_bundle(governance());
     auto editor = ws.as_user("editor_d1");
@@ -276,9 +277,9 @@ TEST_CASE("revisions are kept and readable back, in memory and on SQLite", "[lif
 }
 
 TEST_CASE("the audit log covers imports, plan writes, transitions and users, and cannot be rewritten",
-          "[lifecycle]") {
-  test::TempDir dir;
-  const std::string path = (dir.path() / "audit.db").string();
+          "[lifecycle][store]") {
+  test::TestStore store;
+  const std::string path = store.location("audit");
   {
     Workspace ws = Workspace::open(path);
     ws.import_bundle(governance());
@@ -297,21 +298,20 @@ TEST_CASE("the audit log covers imports, plan writes, transitions and users, and
     CHECK(log.back().detail == "Incompleto");
     CHECK(ws.audit_log(log.back().time).size() == 1);
   }
-  // Even a direct SQL connection cannot rewrite or delete entries.
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* error = nullptr;
-  CHECK(sqlite3_exec(db, "UPDATE audit SET user = 'x'", nullptr, nullptr, &error) != SQLITE_OK);
-  sqlite3_free(error);
-  CHECK(sqlite3_exec(db, "DELETE FROM audit", nullptr, nullptr, &error) != SQLITE_OK);
-  sqlite3_free(error);
-  sqlite3_close(db);
-  CHECK(Workspace::open(path).audit_log().size() > 5);
+  // Even a direct SQL connection cannot rewrite or delete entries; it can add one.
+  const std::size_t entries = Workspace::open(path).audit_log().size();
+  CHECK_THAT(test::direct_sql(path, "UPDATE audit SET \"user\" = 'x'"), Catch::Contains("append-only"));
+  CHECK_THAT(test::direct_sql(path, "DELETE FROM audit"), Catch::Contains("append-only"));
+  if (store.postgres()) CHECK_THAT(test::direct_sql(path, "TRUNCATE audit"), Catch::Contains("append-only"));
+  CHECK(test::direct_sql(path, "SELECT count(*) FROM audit") == "");
+  const auto log = Workspace::open(path).audit_log();
+  CHECK(log.size() == entries);
+  CHECK(log.front().user != "x");
 }
 
-TEST_CASE("two processes writing one SQLite workspace never lose an update", "[lifecycle]") {
-  test::TempDir dir;
-  const std::string path = (dir.path() / "shared.db").string();
+TEST_CASE("two processes writing one stored workspace never lose an update", "[lifecycle][store]") {
+  test::TestStore store;
+  const std::string path = store.location("shared");
   {
     Workspace ws = Workspace::open(path);
     ws.import_bundle(governance());

@@ -10,6 +10,7 @@
 
 #include "civicplan/bundle.hpp"
 #include "civicplan/workspace.hpp"
+#include "store_support.hpp"
 #include "test_support.hpp"
 
 using namespace civicplan;
@@ -251,19 +252,24 @@ TEST_CASE("export_bundle_file writes a file that imports back equal", "[workspac
   CHECK(read_json_file(out) == ws.export_bundle());
 }
 
-TEST_CASE("A SQLite workspace keeps its contents across reopening", "[workspace]") {
-  TempDir dir;
-  const std::string path = dir.file("plans.db");
+TEST_CASE("A stored workspace keeps its contents across reopening", "[workspace][store]") {
+  civicplan::test::TestStore store;
+  const std::string path = store.location("plans");
   json exported;
   {
     Workspace ws = Workspace::open(path);
     REQUIRE(ws.path().has_value());
-    CHECK(std::filesystem::equivalent(*ws.path(), path));
+    if (!store.postgres()) CHECK(std::filesystem::equivalent(*ws.path(), path));
     CHECK(ws.model()->empty());
     ws.import_bundle(small_bundle());
     exported = ws.export_bundle();
   }
-  CHECK(std::filesystem::exists(path));
+  if (!store.postgres()) CHECK(std::filesystem::exists(path));
+  {
+    // The location a workspace reports opens it again.
+    Workspace ws = Workspace::open(*Workspace::open(path).path());
+    CHECK(ws.export_bundle() == exported);
+  }
   {
     Workspace ws = Workspace::open(path);
     CHECK(ws.export_bundle() == exported);
@@ -275,9 +281,9 @@ TEST_CASE("A SQLite workspace keeps its contents across reopening", "[workspace]
   CHECK(ws.model()->bodies.size() == 9);
 }
 
-TEST_CASE("A failing import leaves the SQLite file unchanged", "[workspace]") {
-  TempDir dir;
-  const std::string path = dir.file("plans.db");
+TEST_CASE("A failing import leaves the stored workspace unchanged", "[workspace][store]") {
+  civicplan::test::TestStore store;
+  const std::string path = store.location("plans");
   json exported;
   {
     Workspace ws = Workspace::open(path);
@@ -293,9 +299,9 @@ TEST_CASE("A failing import leaves the SQLite file unchanged", "[workspace]") {
   CHECK(reopened.export_bundle() == exported);
 }
 
-TEST_CASE("Two workspaces on one file see each other's commits", "[workspace]") {
-  TempDir dir;
-  const std::string path = dir.file("shared.db");
+TEST_CASE("Two workspaces on one store see each other's commits", "[workspace][store]") {
+  civicplan::test::TestStore store;
+  const std::string path = store.location("shared");
   Workspace writer = Workspace::open(path);
   Workspace reader = Workspace::open(path);
   CHECK(reader.model()->empty());
@@ -346,7 +352,7 @@ TEST_CASE("Opening storage that cannot be used throws StorageError", "[workspace
   CHECK_THROWS_AS(Workspace::open(dir.path().string()), StorageError);
 }
 
-TEST_CASE("Every example bundle imports on its own and all import into one file", "[workspace]") {
+TEST_CASE("Every example bundle imports on its own and all import into one store", "[workspace][store]") {
   std::vector<std::filesystem::path> files;
   for (const auto& entry :
        std::filesystem::directory_iterator(civicplan::test::source_path("examples/data"))) {
@@ -355,8 +361,8 @@ TEST_CASE("Every example bundle imports on its own and all import into one file"
   std::sort(files.begin(), files.end());
   REQUIRE(files.size() >= 5);
 
-  TempDir dir;
-  Workspace all = Workspace::open(dir.file("examples.db"));
+  civicplan::test::TestStore store;
+  Workspace all = Workspace::open(store.location("examples"));
   Model merged;
   for (const auto& file : files) {
     INFO(file.string());
@@ -374,6 +380,6 @@ TEST_CASE("Every example bundle imports on its own and all import into one file"
     CHECK(sum(into_all.replaced) == 0);
     merged.merge(*alone.model());
   }
-  Workspace reopened = Workspace::open(dir.file("examples.db"));
+  Workspace reopened = Workspace::open(store.location("examples"));
   CHECK(*reopened.model() == merged);
 }
