@@ -298,15 +298,18 @@ void bind_workspace_storage(py::class_<Workspace, WorkspacePtr>& cls) {
           },
           py::arg("location"), py::arg("read_only") = false,
           "Open the workspace stored at ``location``: a file path (str or os.PathLike) is a "
-          "SQLite workspace, created if absent. With ``read_only=True`` nothing is ever "
-          "written (the file must exist and be current); every write through it raises "
-          "StorageError. Raises StorageError.")
+          "SQLite workspace, created if absent; a ``postgresql://`` or ``postgres://`` URI "
+          "(libpq's syntax, plus ``schema=NAME``, default civicplan) is a PostgreSQL workspace, "
+          "its schema created and migrated on first open. With ``read_only=True`` nothing is "
+          "ever written and no DDL runs (the workspace must exist and be current; a hot standby "
+          "serves); every write through it raises StorageError. Raises StorageError, which "
+          "names host, database and schema but never a password.")
       .def_property_readonly(
           "read_only", [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.read_only(); }); },
           "True when opened with ``read_only=True``.")
       .def_property_readonly(
           "path", [](const Workspace& ws) { return with_workspace(ws, [&] { return ws.path(); }); },
-          "The file backing the workspace, or None in memory.")
+          "The file or URI (without any password) backing the workspace, or None in memory.")
       .def(
           "close",
           [](Workspace& ws) {

@@ -628,7 +628,8 @@ class Workspace:
     def __init__(self) -> None: ...
     @staticmethod
     def open(location: _PathLike, read_only: bool = False) -> Workspace:
-        """A SQLite file (created if absent); read_only=True writes nothing."""
+        """A SQLite file (created if absent) or a postgresql:// URI with ?schema=NAME (created
+        and migrated on first open); read_only=True writes nothing (no DDL: a hot standby)."""
     @property
     def path(self) -> Optional[str]: ...
     @property

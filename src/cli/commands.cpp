@@ -179,10 +179,24 @@ void print_issues(std::ostream& err, const std::string& file, const std::vector<
   }
 }
 
-Workspace open_existing_workspace(const Args& args, const std::string& path) {
+bool is_database_uri(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+Workspace open_existing_workspace(const std::string& path, bool read_only) {
+  if (is_database_uri(path)) {
+    // A read-only opening creates nothing and says when the schema holds no workspace (in
+    // words that never repeat the URI's password); a writable one follows only then.
+    Workspace ws = Workspace::open(path, true);
+    return read_only ? std::move(ws) : Workspace::open(path, false);
+  }
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw NotFoundError("workspace", path);
-  return Workspace::open(path, args.has("read-only"));
+  return Workspace::open(path, read_only);
+}
+
+Workspace open_existing_workspace(const Args& args, const std::string& path) {
+  return open_existing_workspace(path, args.has("read-only"));
 }
 
 int run_validate(const Args& args, Io& io) {

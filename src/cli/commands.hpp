@@ -54,6 +54,11 @@ int run_record(const Args& args, Io& io);
 /// Opens an existing workspace file; NotFoundError when there is no such file, so that a
 /// read-only verb never creates an empty workspace by mistake.
 Workspace open_existing_workspace(const Args& args, const std::string& path);
+/// The workspace at `path`, which must exist: a SQLite file, or a PostgreSQL URI whose schema
+/// holds a workspace (checked without writing anything). NotFoundError or StorageError.
+Workspace open_existing_workspace(const std::string& path, bool read_only);
+/// True for a postgresql:// or postgres:// URI.
+bool is_database_uri(const std::string& location);
 /// Writes every issue as `FILE: PATH: MESSAGE` (`FILE: MESSAGE` without a path, and
 /// `FILE:LINE: MESSAGE` when the path already names the file, as CSV issues do).
 void print_issues(std::ostream& err, const std::string& file, const std::vector<Issue>& issues);

@@ -113,9 +113,7 @@ int run_record(const Args& args, Io& io) {
                      "record");
   }
   const bool dry_run = args.has("dry-run");
-  std::error_code ec;
-  if (!std::filesystem::exists(db, ec)) throw NotFoundError("workspace", db);
-  Workspace base = Workspace::open(db, dry_run || args.has("read-only"));
+  Workspace base = open_existing_workspace(db, dry_run || args.has("read-only"));
   Workspace ws = args.value("user") ? base.as_user(*args.value("user")) : std::move(base);
   ExecutionSummary summary;
   try {

@@ -78,14 +78,6 @@ class Store {
 
  protected:
   friend class WriteTransaction;
-
-/// A write the backend refused for a reason that running it again may cure (a deadlock with
-/// another session, a serialization failure): the workspace runs the change again on the
-/// latest state, a few times, before letting it through.
-class RetryableStorageError : public StorageError {
- public:
-  using StorageError::StorageError;
-};
   /// Starts the write transaction (waits, bounded, for other writers).
   virtual void begin_write() = 0;
   /// Adds or replaces every object of `delta`.

@@ -114,3 +114,14 @@ def example_path(name):
     path = EXAMPLES / f"{name}.json"
     assert path.is_file(), f"missing example bundle {path}"
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    """Workspace locations on each backend: ``store("name")`` is a SQLite file, or a fresh
+    schema of the PostgreSQL server of CIVICPLAN_TEST_POSTGRES, removed after the test."""
+    from backends import Stores
+
+    stores = Stores(request.param, tmp_path)
+    yield stores
+    stores.close()

@@ -71,12 +71,19 @@ def governed(ws):
     return ws
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def gws(request, tmp_path):
-    """A governed workspace, in memory and on a SQLite file."""
+    """A governed workspace, in memory, on a SQLite file and in a PostgreSQL schema."""
     if request.param == "memory":
-        return governed(cp.Workspace())
-    return governed(cp.Workspace.open(tmp_path / "plans.db"))
+        yield governed(cp.Workspace())
+        return
+    from backends import Stores
+
+    stores = Stores(request.param, tmp_path)
+    ws = governed(cp.Workspace.open(stores("plans")))
+    yield ws
+    ws.close()
+    stores.close()
 
 
 def submitted_plan(ws, plan_id=NEW_PLAN):
@@ -546,8 +553,8 @@ def test_import_through_a_user_view_is_checked_object_by_object(gws):
 
 # --- Concurrency ---------------------------------------------------------------------------
 
-def test_two_handles_on_one_file_detect_a_stale_write(tmp_path):
-    path = tmp_path / "plans.db"
+def test_two_handles_on_one_store_detect_a_stale_write(store):
+    path = store("plans")
     first = governed(cp.Workspace.open(path))
     first.put_plan(zone_plan())
     second = cp.Workspace.open(path)
@@ -587,8 +594,8 @@ def _append_actions(path, tag, start, results):
         results.put((tag, "error", traceback.format_exc()))
 
 
-def test_two_processes_never_lose_an_update(tmp_path):
-    path = str(tmp_path / "shared.db")
+def test_two_processes_never_lose_an_update(store):
+    path = store("shared")
     ws = governed(cp.Workspace.open(path))
     assert ws.put_plan(zone_plan(SHARED_PLAN, actions=[])) == 1
     ctx = multiprocessing.get_context("spawn")

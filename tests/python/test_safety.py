@@ -29,8 +29,8 @@ def test_objects_outlive_their_workspace():
     assert "pf-022104-2022" in plans_view
 
 
-def test_a_user_view_outlives_the_workspace_it_came_from(tmp_path):
-    ws = cp.Workspace.open(tmp_path / "w.db")
+def test_a_user_view_outlives_the_workspace_it_came_from(store):
+    ws = cp.Workspace.open(store("w"))
     ws.import_bundle(bundle(bodies=[{"id": "R", "kind": "region", "name": "R"}],
                             users=[{"id": "u", "name": "U", "roles": [{"role": "admin", "body": "R"}]}]))
     view = ws.as_user("u")
@@ -41,8 +41,8 @@ def test_a_user_view_outlives_the_workspace_it_came_from(tmp_path):
     assert sorted(view.bodies.keys()) == ["P", "R"]
 
 
-def test_use_after_close_raises(tmp_path):
-    path = tmp_path / "w.db"
+def test_use_after_close_raises(store):
+    path = store("w")
     with cp.Workspace.open(path) as ws:
         ws.import_bundle(example_path("family"))
         body = ws.body("022104")
@@ -109,8 +109,8 @@ def test_hostile_files_are_refused_with_positions(tmp_path):
     assert len(ws.bodies) == 0 and ws.statistics == []
 
 
-def test_calls_from_several_threads(tmp_path):
-    path = tmp_path / "shared.db"
+def test_calls_from_several_threads(store):
+    path = store("shared")
     ws = cp.Workspace.open(path)
     ws.import_bundle(example_path("family"))
     other = cp.Workspace.open(path)  # a second connection to the same file

@@ -5,6 +5,8 @@ import json
 import re
 import sqlite3
 
+from pathlib import Path
+
 import pytest
 
 import civicplan as cp
@@ -91,10 +93,14 @@ def test_export_bundle_to_path_writes_valid_json(ws, tmp_path):
     assert [b["id"] for b in written["bodies"]] == ["D1", "M1", "M2", "M3", "TN", "U1"]
 
 
-def test_sqlite_persistence_across_open(small_bundle, tmp_path):
-    db = tmp_path / "plans.db"
+def test_persistence_across_open(small_bundle, store):
+    db = store("plans")
     ws = cp.Workspace.open(db)
-    assert ws.path == str(db)
+    if store.postgres:
+        # The location without a password, naming the schema; it opens the workspace again.
+        assert ws.path.startswith("postgresql://") and f"schema={store.prefix}plans" in ws.path
+    else:
+        assert ws.path == str(db)
     ws.import_bundle(small_bundle)
     exported = ws.export_bundle()
     del ws
@@ -103,11 +109,12 @@ def test_sqlite_persistence_across_open(small_bundle, tmp_path):
     assert reopened.export_bundle() == exported
     assert reopened.bodies["M1"].name == "Cles"
     assert reopened.plans["p-m1-2023"].actions[0].budget[0]["actual"] == 1234.5
-    assert str(db) in repr(reopened)
+    assert reopened.path in repr(reopened)
+    assert cp.Workspace.open(reopened.path).export_bundle() == exported
 
 
-def test_second_connection_sees_committed_writes(small_bundle, tmp_path):
-    db = tmp_path / "shared.db"
+def test_second_connection_sees_committed_writes(small_bundle, store):
+    db = store("shared")
     writer = cp.Workspace.open(db)
     reader = cp.Workspace.open(db)
     bodies = reader.bodies
@@ -118,12 +125,13 @@ def test_second_connection_sees_committed_writes(small_bundle, tmp_path):
     assert reader.refresh() is False  # nothing new since the last read
 
 
-def test_read_only_workspace_reads_and_refuses_writes(small_bundle, tmp_path):
-    db = tmp_path / "plans.db"
+def test_read_only_workspace_reads_and_refuses_writes(small_bundle, store):
+    db = store("plans")
     writer = cp.Workspace.open(db)
     writer.import_bundle(small_bundle)
     exported = writer.export_bundle()
-    before = db.read_bytes()
+    before = None if store.postgres else Path(db).read_bytes()
+    entries = len(writer.audit_log())
 
     reader = cp.Workspace.open(db, read_only=True)
     assert reader.read_only is True and writer.read_only is False
@@ -134,7 +142,9 @@ def test_read_only_workspace_reads_and_refuses_writes(small_bundle, tmp_path):
     with pytest.raises(cp.StorageError):
         reader.submit("p-m1-2023")
     assert reader.export_bundle() == exported
-    assert db.read_bytes() == before
+    if not store.postgres:
+        assert Path(db).read_bytes() == before
+    assert len(cp.Workspace.open(db).audit_log()) == entries
 
     writer.import_bundle(bundle(bodies=[{"id": "M9", "kind": "municipality", "name": "Nuovo"}]))
     assert "M9" in reader.bodies  # a read-only reader sees what others commit
@@ -147,10 +157,10 @@ def test_read_only_open_of_a_missing_file_creates_nothing(tmp_path):
     assert not missing.exists()
 
 
-def test_threads_read_while_another_writes(small_bundle, tmp_path):
+def test_threads_read_while_another_writes(small_bundle, store):
     import threading
 
-    ws = cp.Workspace.open(tmp_path / "threads.db")
+    ws = cp.Workspace.open(store("threads"))
     ws.import_bundle(small_bundle)
     base = len(ws.bodies)
     errors = []
@@ -180,8 +190,8 @@ def test_threads_read_while_another_writes(small_bundle, tmp_path):
     assert len(ws.bodies) == base + 10
 
 
-def test_failed_import_leaves_the_file_unchanged(small_bundle, tmp_path):
-    db = tmp_path / "plans.db"
+def test_failed_import_leaves_the_store_unchanged(small_bundle, store):
+    db = store("plans")
     ws = cp.Workspace.open(db)
     ws.import_bundle(small_bundle)
     before = ws.export_bundle()

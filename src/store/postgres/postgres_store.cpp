@@ -552,6 +552,7 @@ class PostgresStore final : public Store {
     } catch (const Error&) {
       throw;
     } catch (const pg::Failure& f) {
+      const bool was_connected = conn_ != nullptr;  // not a first connection that failed
       if (f.connection_lost()) {
         conn_.reset();
         if (in_write_) {
@@ -564,7 +565,7 @@ class PostgresStore final : public Store {
         what = "another writer held the workspace for more than " + std::to_string(kLockTimeoutSeconds) + " s (" +
                what + ")";
       }
-      if (f.connection_lost()) what += "; the next call connects again";
+      if (f.connection_lost() && was_connected) what += "; the next call connects again";
       if (f.retryable() && in_write_) throw RetryableStorageError(where_ + ": " + what);
       throw StorageError(where_ + ": " + what);
     } catch (const std::exception& e) {
