@@ -71,6 +71,17 @@ std::int64_t Workspace::put_plan(const nlohmann::json& input, std::optional<std:
     Plan plan = *parsed;
     plan.status = PlanStatus::kDraft;
     auto old = current.plans.find(plan.id);
+    // A write based on a stale revision is a conflict first, whatever else changed since
+    // (another editor's write, a submission, a review): the writer reads again.
+    if (expected_revision && old != current.plans.end() && *expected_revision != old->second.revision) {
+      throw ConflictError("plan \"" + plan.id + "\" is at revision " + std::to_string(old->second.revision) +
+                          ", but the write was based on revision " + std::to_string(*expected_revision) +
+                          "; read it again and reapply the change");
+    }
+    if (expected_revision && old == current.plans.end() && *expected_revision != 0) {
+      throw ConflictError("plan \"" + plan.id + "\" does not exist, but the write was based on revision " +
+                          std::to_string(*expected_revision));
+    }
     if (requested != PlanStatus::kDraft && (old == current.plans.end() || old->second.status != requested)) {
       throw ValidationError(std::vector<Issue>{
           {"plan.status", std::string("put_plan writes drafts, got ") + to_string(requested) +
@@ -81,15 +92,7 @@ std::int64_t Workspace::put_plan(const nlohmann::json& input, std::optional<std:
       if (o.status != PlanStatus::kDraft && o.status != PlanStatus::kRejected) {
         illegal(o, "edit", "only draft and rejected plans are edited; make an update with new_variant");
       }
-      if (expected_revision && *expected_revision != o.revision) {
-        throw ConflictError("plan \"" + plan.id + "\" is at revision " + std::to_string(o.revision) +
-                            ", but the write was based on revision " + std::to_string(*expected_revision) +
-                            "; read it again and reapply the change");
-      }
       if (perm) perm->require_editor(o, "edit");
-    } else if (expected_revision && *expected_revision != 0) {
-      throw ConflictError("plan \"" + plan.id + "\" does not exist, but the write was based on revision " +
-                          std::to_string(*expected_revision));
     }
     if (perm) perm->require_editor(plan, old == current.plans.end() ? "create" : "edit");
     return plan;

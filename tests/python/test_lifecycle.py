@@ -569,6 +569,24 @@ def test_two_handles_on_one_store_detect_a_stale_write(store):
     assert fresh.revision == 2 and [a.id for a in fresh.actions] == ["s01", "s02"]
 
 
+def test_a_stale_write_is_a_conflict_whatever_changed_since(gws):
+    # Read while rejected; another editor writes it first (a draft again), then submits it.
+    submitted_plan(gws)
+    gws.reject(NEW_PLAN, "Incompleto")
+    read = gws.plans[NEW_PLAN]
+    mine = read.to_dict()
+    other = gws.plans[NEW_PLAN].to_dict()
+    other["title"] = "Versione di un altro"
+    gws.put_plan(other, expected_revision=read.revision)
+    mine["title"] = "La mia versione"
+    with pytest.raises(cp.ConflictError, match=f"revision {read.revision + 1}"):
+        gws.put_plan(mine, expected_revision=read.revision)
+    gws.submit(NEW_PLAN)
+    with pytest.raises(cp.ConflictError):
+        gws.put_plan(mine, expected_revision=read.revision)
+    assert gws.plans[NEW_PLAN].title == "Versione di un altro"
+
+
 EDITS_PER_PROCESS = 20
 SHARED_PLAN = "pdz-condiviso"
 
