@@ -36,10 +36,10 @@ Then, as references in the same run: one writer alone doing --solo edits, and pg
 the SQL of a put_plan (advisory lock, plan row rewritten, revision, audit and change rows) with
 one client and with --editors clients.
 
-A stale put_plan of a plan read as rejected that another editor has since written or
-submitted is refused by civicplan with ValidationError ("put_plan writes drafts, got
-rejected") instead of ConflictError; the editors count it, re-read and retry, and the report
-names it as an anomaly (it loses nothing).
+Before commit b9ccc9a a stale put_plan of a plan read as rejected that another editor had
+since written or submitted was refused with ValidationError ("put_plan writes drafts, got
+rejected") instead of ConflictError; the editors still recognise that refusal, count it,
+re-read and retry, and the report names it as an anomaly (it loses nothing).
 
 --storage times, each beside PostgreSQL doing the same rows in the same run: the import of a
 bundle into memory (parsing and the model) and into a fresh schema, the save being the
@@ -681,7 +681,7 @@ END;
 
 
 def pgbench_binary():
-    return os.path.join(os.path.dirname(psql_binary()), "pgbench") if not shutil.which("pgbench") else shutil.which("pgbench")
+    return shutil.which("pgbench") or os.path.join(os.path.dirname(psql_binary()), "pgbench")
 
 
 def pgbench_peer(base, schema, clients, per_client):
