@@ -16,9 +16,20 @@
 #include <nlohmann/json.hpp>
 
 #include "civicplan/error.hpp"
+#include "io/bundle_parse.hpp"
 #include "io/json_reader.hpp"
 
 namespace civicplan::detail {
+
+/// The key by which Changes names an object: its id, or its record key.
+template <class T>
+const std::string& change_key(const std::pair<const std::string, T>& kv) { return kv.first; }
+inline std::string change_key(const std::pair<const StatisticKey, Statistic>& kv) { return statistic_key(kv.second); }
+inline std::string change_key(const std::pair<const CertificationKey, CertificationRecord>& kv) {
+  return certification_key(kv.second);
+}
+inline std::string change_key(const std::pair<const LedgerKey, LedgerEntry>& kv) { return ledger_key(kv.second); }
+inline std::string change_key(const Feedback& f) { return feedback_key(f); }
 
 /// The JSON document of an object, as stored.
 template <class T>

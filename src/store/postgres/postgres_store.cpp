@@ -92,16 +92,6 @@ constexpr std::size_t kMaxChangeIds = 50000;
 /// A reader this many commits behind re-reads everything.
 constexpr std::size_t kMaxChangeRows = 5000;
 
-// The key by which Changes names an object: its id, or its record key.
-template <class T>
-const std::string& change_key(const std::pair<const std::string, T>& kv) { return kv.first; }
-std::string change_key(const std::pair<const StatisticKey, Statistic>& kv) { return statistic_key(kv.second); }
-std::string change_key(const std::pair<const CertificationKey, CertificationRecord>& kv) {
-  return certification_key(kv.second);
-}
-std::string change_key(const std::pair<const LedgerKey, LedgerEntry>& kv) { return ledger_key(kv.second); }
-std::string change_key(const Feedback& f) { return feedback_key(f); }
-
 // A PostgreSQL text[] literal of `values`.
 std::string array_literal(const std::set<std::string>& values) {
   std::string out = "{";

@@ -92,16 +92,6 @@ ALTER TABLE plan_revisions_3 RENAME TO plan_revisions;
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
-// The key by which Changes names an object: its id, or its record key.
-template <class T>
-const std::string& change_key(const std::pair<const std::string, T>& kv) { return kv.first; }
-std::string change_key(const std::pair<const StatisticKey, Statistic>& kv) { return statistic_key(kv.second); }
-std::string change_key(const std::pair<const CertificationKey, CertificationRecord>& kv) {
-  return certification_key(kv.second);
-}
-std::string change_key(const std::pair<const LedgerKey, LedgerEntry>& kv) { return ledger_key(kv.second); }
-std::string change_key(const Feedback& f) { return feedback_key(f); }
-
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, bool read_only) : path_(path), read_only_(read_only) {
