@@ -6,7 +6,7 @@
 
 # Layers, bottom up, and the public headers each one owns (include/civicplan/<name>.hpp).
 set(CIVICPLAN_LAYERS base model io store facts expr engines workspace)
-set(CIVICPLAN_LAYER_HEADERS_base export error money date)
+set(CIVICPLAN_LAYER_HEADERS_base export error money date shared_map)
 set(CIVICPLAN_LAYER_HEADERS_model registry taxonomy plan records user revision model)
 set(CIVICPLAN_LAYER_HEADERS_io bundle opendata execution)
 set(CIVICPLAN_LAYER_HEADERS_store)

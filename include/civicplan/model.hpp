@@ -14,6 +14,7 @@
 #include "civicplan/plan.hpp"
 #include "civicplan/records.hpp"
 #include "civicplan/registry.hpp"
+#include "civicplan/shared_map.hpp"
 #include "civicplan/taxonomy.hpp"
 #include "civicplan/user.hpp"
 
@@ -27,23 +28,25 @@ using CertificationKey = std::tuple<std::string, std::string, std::string>;
 using LedgerKey = std::tuple<std::string, std::string, int>;
 
 /// Everything a workspace holds. Objects with ids are keyed by id; keyed records by their
-/// natural key, so a later import of the same key replaces the record.
+/// natural key, so a later import of the same key replaces the record. The containers are
+/// SharedMap and SharedSet: a copy of a Model shares every object with its original and pays
+/// only for what is then changed, so each commit's snapshot costs what the commit changed.
 struct CIVICPLAN_API Model {
-  std::map<std::string, Body> bodies;
-  std::map<std::string, Taxonomy> taxonomies;
-  std::map<std::string, Crosswalk> crosswalks;
-  std::map<std::string, Plan> plans;
-  std::map<StatisticKey, Statistic> statistics;
-  std::set<Feedback> feedback;
-  std::map<std::string, Place> places;
-  std::map<CertificationKey, CertificationRecord> certifications;
-  std::map<std::string, Case> cases;
-  std::map<LedgerKey, LedgerEntry> ledger;
+  SharedMap<std::string, Body> bodies;
+  SharedMap<std::string, Taxonomy> taxonomies;
+  SharedMap<std::string, Crosswalk> crosswalks;
+  SharedMap<std::string, Plan> plans;
+  SharedMap<StatisticKey, Statistic> statistics;
+  SharedSet<Feedback> feedback;
+  SharedMap<std::string, Place> places;
+  SharedMap<CertificationKey, CertificationRecord> certifications;
+  SharedMap<std::string, Case> cases;
+  SharedMap<LedgerKey, LedgerEntry> ledger;
   /// Indicator definitions (DESIGN §6), kept as JSON objects keyed by "id".
-  std::map<std::string, nlohmann::json> indicators;
+  SharedMap<std::string, nlohmann::json> indicators;
   /// Certification rulesets (DESIGN §7), kept as JSON objects keyed by "id".
-  std::map<std::string, nlohmann::json> rulesets;
-  std::map<std::string, User> users;
+  SharedMap<std::string, nlohmann::json> rulesets;
+  SharedMap<std::string, User> users;
 
   /// Calls `f(kind, container...)` for every kind of object, in bundle order (the order of
   /// bundle_kinds()), with that kind's container of each model given: the one list of the

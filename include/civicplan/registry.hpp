@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "civicplan/export.hpp"
+#include "civicplan/shared_map.hpp"
 
 namespace civicplan {
 
@@ -64,6 +65,7 @@ class CIVICPLAN_API Registry {
  public:
   Registry();
   explicit Registry(const std::map<std::string, Body>& bodies);
+  explicit Registry(const SharedMap<std::string, Body>& bodies);
 
   /// True when the body exists.
   bool contains(const std::string& id) const;

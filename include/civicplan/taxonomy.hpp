@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "civicplan/export.hpp"
+#include "civicplan/shared_map.hpp"
 
 namespace civicplan {
 
@@ -93,6 +94,8 @@ struct CIVICPLAN_API Crosswalk {
 
 /// True when a full reference "<tax>:<code>" is `ancestor` or below it.
 CIVICPLAN_API bool is_under(const std::map<std::string, Taxonomy>& taxonomies, const std::string& ref,
+                            const std::string& ancestor);
+CIVICPLAN_API bool is_under(const SharedMap<std::string, Taxonomy>& taxonomies, const std::string& ref,
                             const std::string& ancestor);
 
 CIVICPLAN_API void to_json(nlohmann::json& j, const Taxonomy& t);

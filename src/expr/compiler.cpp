@@ -178,7 +178,7 @@ class Compiler {
     auto ref = CategoryRef::parse(v);
     if (!ref) fail(arg, "expected a category reference \"<taxonomy>:<code>\", got " + quote(v));
     const auto* taxonomies = vocab_.taxonomies;
-    auto t = taxonomies ? taxonomies->find(ref->taxonomy) : std::map<std::string, Taxonomy>::const_iterator{};
+    auto t = taxonomies ? taxonomies->find(ref->taxonomy) : SharedMap<std::string, Taxonomy>::const_iterator{};
     if (!taxonomies || t == taxonomies->end()) {
       std::vector<std::string> names;
       if (taxonomies) {

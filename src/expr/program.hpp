@@ -70,7 +70,7 @@ struct Vocabulary {
   std::set<std::string> indicators;
   std::set<std::string> schemes;       // rulesets that certified() may name
   std::map<std::string, double> parameters;
-  const std::map<std::string, Taxonomy>* taxonomies = nullptr;
+  const SharedMap<std::string, Taxonomy>* taxonomies = nullptr;
   /// Statistics are optional: when true, an unknown bare name is accepted (its value is null).
   bool lenient_statistics = false;
 

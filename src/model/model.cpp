@@ -2,20 +2,13 @@
 // The model container: merging and counting.
 #include "civicplan/model.hpp"
 
-#include <type_traits>
 
 namespace civicplan {
 
 void Model::merge(const Model& o) {
   each_kind(
-      [](const char*, auto& mine, const auto& theirs) {
-        using Container = std::decay_t<decltype(mine)>;
-        if constexpr (std::is_same_v<typename Container::key_type, typename Container::value_type>) {
-          mine.insert(theirs.begin(), theirs.end());  // a set: the record is its own key
-        } else {
-          for (const auto& kv : theirs) mine[kv.first] = kv.second;
-        }
-      },
+      // Shared, not copied: the merged model and `o` hold the same objects.
+      [](const char*, auto& mine, const auto& theirs) { mine.merge_shared(theirs); },
       *this, o);
 }
 

@@ -105,11 +105,15 @@ struct Collect : boost::default_bfs_visitor {
 
 Registry::Registry() : graph_(std::make_shared<detail::RegistryGraph>()) {}
 
-Registry::Registry(const std::map<std::string, Body>& bodies) {
-  auto g = std::make_shared<detail::RegistryGraph>();
+namespace detail {
+namespace {
+// The membership graph of `bodies`, a sorted map from id to Body.
+template <class Bodies>
+std::shared_ptr<const RegistryGraph> build_graph(const Bodies& bodies) {
+  auto g = std::make_shared<RegistryGraph>();
   g->ids.reserve(bodies.size());
   for (const auto& kv : bodies) g->ids.push_back(kv.first);
-  g->graph = detail::Graph(g->ids.size());
+  g->graph = Graph(g->ids.size());
   for (std::size_t i = 0; i < g->ids.size(); ++i) g->index.emplace(g->ids[i], i);
   std::set<int> breaks;
   for (const auto& kv : bodies) {
@@ -117,7 +121,7 @@ Registry::Registry(const std::map<std::string, Body>& bodies) {
     for (const auto& m : kv.second.parents) {
       auto it = g->index.find(m.id);
       if (it == g->index.end()) continue;  // dangling references are reported by validation
-      detail::MembershipEdge e;
+      MembershipEdge e;
       if (m.from) {
         e.from = *m.from;
         breaks.insert(*m.from);
@@ -131,8 +135,13 @@ Registry::Registry(const std::map<std::string, Body>& bodies) {
   }
   g->breakpoints.push_back(INT_MIN);
   g->breakpoints.insert(g->breakpoints.end(), breaks.begin(), breaks.end());
-  graph_ = std::move(g);
+  return g;
 }
+}  // namespace
+}  // namespace detail
+
+Registry::Registry(const std::map<std::string, Body>& bodies) : graph_(detail::build_graph(bodies)) {}
+Registry::Registry(const SharedMap<std::string, Body>& bodies) : graph_(detail::build_graph(bodies)) {}
 
 bool Registry::contains(const std::string& id) const { return graph_->index.count(id) > 0; }
 

@@ -189,13 +189,25 @@ std::vector<std::string> Crosswalk::map(const std::string& from_code) const {
   return out;
 }
 
-bool is_under(const std::map<std::string, Taxonomy>& taxonomies, const std::string& ref,
-              const std::string& ancestor) {
+namespace {
+template <class Taxonomies>
+bool is_under_in(const Taxonomies& taxonomies, const std::string& ref, const std::string& ancestor) {
   auto a = CategoryRef::parse(ref);
   auto b = CategoryRef::parse(ancestor);
   if (!a || !b || a->taxonomy != b->taxonomy) return false;
   auto it = taxonomies.find(a->taxonomy);
   return it != taxonomies.end() && it->second.is_under(a->code, b->code);
+}
+}  // namespace
+
+bool is_under(const std::map<std::string, Taxonomy>& taxonomies, const std::string& ref,
+              const std::string& ancestor) {
+  return is_under_in(taxonomies, ref, ancestor);
+}
+
+bool is_under(const SharedMap<std::string, Taxonomy>& taxonomies, const std::string& ref,
+              const std::string& ancestor) {
+  return is_under_in(taxonomies, ref, ancestor);
 }
 
 void to_json(nlohmann::json& j, const Taxonomy& t) {

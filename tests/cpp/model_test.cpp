@@ -109,7 +109,7 @@ TEST_CASE("Models compare by content", "[model]") {
   CHECK(a != b);
   b.plans.emplace("p", make_plan("p", "x", {"a1"}));
   CHECK(a == b);
-  b.plans.at("p").actions[0].title = "Changed";
+  b.plans.edit("p").actions[0].title = "Changed";
   CHECK(a != b);
   b = a;
   b.indicators.emplace("i", nlohmann::json{{"id", "i"}, {"formula", "population"}});

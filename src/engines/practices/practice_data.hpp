@@ -74,7 +74,7 @@ struct PracticeData {
       own_population;  ///< per body: (year, value), by year
   std::vector<std::vector<int>> body_plans;
 
-  std::map<std::string, Taxonomy> taxonomies;
+  SharedMap<std::string, Taxonomy> taxonomies;
   std::vector<std::string> category_refs;  ///< "<taxonomy>:<code>" by category id
   std::vector<std::string> category_labels;
   std::vector<std::string> category_taxonomy;

@@ -867,7 +867,7 @@ class PostgresStore final : public Store {
     });
   }
 
-  void put_plans(const std::map<std::string, Plan>& plans) {
+  void put_plans(const SharedMap<std::string, Plan>& plans) {
     // The documents are written on two other threads, ahead of the COPY (row codec).
     pg::Connection& c = connection();
     auto produce = [&](pg::CopyWriter& w) {
