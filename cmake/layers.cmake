@@ -65,7 +65,9 @@ function(civicplan_layer layer)
   add_library(${target} OBJECT ${arg_SOURCES})
   target_include_directories(${target} PRIVATE ${CIVICPLAN_LAYER_VIEWS}/${layer})
   target_compile_definitions(${target} PRIVATE CIVICPLAN_BUILDING)
-  if(NOT BUILD_SHARED_LIBS)
+  # The objects go into the static and the shared library alike, so CIVICPLAN_API marks the
+  # exported symbols in both (only Windows' dllexport must be left out of a static library).
+  if(WIN32 AND NOT BUILD_SHARED_LIBS)
     target_compile_definitions(${target} PRIVATE CIVICPLAN_STATIC)
   endif()
   target_compile_features(${target} PRIVATE cxx_std_17)
@@ -74,4 +76,19 @@ function(civicplan_layer layer)
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
   endif()
   target_link_libraries(civicplan PRIVATE $<BUILD_INTERFACE:${target}>)
+  if(TARGET civicplan_shared)
+    target_link_libraries(civicplan_shared PRIVATE $<BUILD_INTERFACE:${target}>)
+  endif()
+endfunction()
+
+# civicplan_exports(<target>): a shared library exports the C API (cp_*) and the C++ API
+# (civicplan::*, with its vtables and type information) and nothing else: the version script
+# cmake/civicplan.map hides everything else, including what static dependencies bring in.
+function(civicplan_exports target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang" AND NOT APPLE AND NOT WIN32)
+    target_link_options(${target} PRIVATE
+      "LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/civicplan.map" "LINKER:--exclude-libs,ALL"
+      "LINKER:--no-undefined")
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/civicplan.map)
+  endif()
 endfunction()

@@ -42,6 +42,10 @@ CIVICPLAN_API std::vector<Issue> validate_bundle(const nlohmann::json& bundle, c
 /// importing it. Throws ValidationError listing every issue; `base` is not modified.
 CIVICPLAN_API Model merge_bundle(const nlohmann::json& bundle, const Model& base);
 
+/// Reads one user object of a bundle ({id, name, roles: [{role, body}]}) with the checks of an
+/// import, except that the bodies of its roles are not looked up (a workspace's put_user does
+/// that). Throws ValidationError whose paths start with `user` (`user.roles[0].role`).
+CIVICPLAN_API User parse_user(const nlohmann::json& user);
 /// Reads a bundle on its own into a model; throws ValidationError.
 CIVICPLAN_API Model read_bundle(const nlohmann::json& bundle);
 

@@ -21,6 +21,9 @@ struct PlanRevision {
   std::string operation;  ///< import, put_plan, submit, approve, reject, archive, new_variant
 };
 
+/// {plan, revision, time, user, operation}
+CIVICPLAN_API void to_json(nlohmann::json& j, const PlanRevision& r);
+
 /// One entry of the append-only audit log.
 struct CIVICPLAN_API AuditEntry {
   std::int64_t sequence = 0;  ///< increasing, gap-free per workspace

@@ -29,6 +29,8 @@ struct CIVICPLAN_API ImportSummary {
   std::map<std::string, std::size_t> replaced;
   /// Total number of objects imported.
   std::size_t total() const;
+  /// {added: {array: n}, replaced: {array: n}}
+  nlohmann::json to_json() const;
 };
 
 /// Owns a model, optionally backed by storage (DESIGN §10).

@@ -157,11 +157,7 @@ int run_history(const Args& args, Io& io) {
   const std::string plan = args.positionals()[1];
   const auto revisions = ws.history(plan);
   if (args.value("format").value_or("table") == "json") {
-    auto arr = nlohmann::json::array();
-    for (const auto& r : revisions) {
-      arr.push_back({{"revision", r.revision}, {"time", r.time}, {"user", r.user}, {"operation", r.operation}});
-    }
-    io.out << arr.dump(1) << "\n";
+    io.out << nlohmann::json(revisions).dump(1) << "\n";
     return 0;
   }
   io.out << "revisions of " << plan << "\n";

@@ -4,6 +4,10 @@
 
 namespace civicplan {
 
+void to_json(nlohmann::json& j, const PlanRevision& r) {
+  j = {{"plan", r.plan}, {"revision", r.revision}, {"time", r.time}, {"user", r.user}, {"operation", r.operation}};
+}
+
 nlohmann::json AuditEntry::to_json() const {
   nlohmann::json j{{"sequence", sequence}, {"time", time},     {"user", user},
                    {"operation", operation}, {"object", object}, {"detail", detail}};

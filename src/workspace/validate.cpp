@@ -51,4 +51,28 @@ Model merge_bundle(const nlohmann::json& bundle, const Model& base) {
 
 Model read_bundle(const nlohmann::json& bundle) { return merge_bundle(bundle, Model{}); }
 
+User parse_user(const nlohmann::json& user) {
+  // The bundle reader checks the structure with the messages of an import; which bodies
+  // exist is the workspace's to say, so its reference issues are left out here.
+  const nlohmann::json bundle = {
+      {"format", kBundleFormat}, {"version", kBundleVersion}, {"users", nlohmann::json::array({user})}};
+  const std::string prefix = "users[0]";
+  auto is_role_body = [](const std::string& path) {
+    const std::string head = "users[0].roles[", tail = "].body";
+    return path.size() > head.size() + tail.size() && path.rfind(head, 0) == 0 &&
+           path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  std::vector<Issue> all;
+  Model merged = merge_collecting(bundle, Model{}, all);
+  std::vector<Issue> issues;
+  for (auto& issue : all) {
+    if (is_role_body(issue.path) && issue.message.rfind("unknown body ", 0) == 0) continue;
+    if (issue.path.rfind(prefix, 0) == 0) issue.path = "user" + issue.path.substr(prefix.size());
+    issues.push_back(std::move(issue));
+  }
+  if (issues.empty() && merged.users.size() != 1) issues.push_back({"user", "expected a user object"});
+  if (!issues.empty()) throw ValidationError(std::move(issues));
+  return merged.users.begin()->second;
+}
+
 }  // namespace civicplan

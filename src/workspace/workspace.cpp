@@ -25,6 +25,10 @@
 
 namespace civicplan {
 
+nlohmann::json ImportSummary::to_json() const {
+  return {{"added", added}, {"replaced", replaced}};
+}
+
 std::size_t ImportSummary::total() const {
   std::size_t n = 0;
   for (const auto& kv : added) n += kv.second;
