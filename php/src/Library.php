@@ -59,7 +59,7 @@ C;
             throw new Error('civicplan needs PHP\'s FFI extension (ext-ffi, in Debian\'s php-cli and php-fpm)');
         }
         $ffi = null;
-        if (ini_get('opcache.preload') && !self::cli()) {
+        if (ini_get('ffi.preload') || ini_get('opcache.preload')) {
             try {
                 $ffi = \FFI::scope(self::SCOPE);
                 self::$path = '(preloaded scope ' . self::SCOPE . ')';
@@ -125,15 +125,27 @@ C;
     }
 
     /**
-     * For opcache.preload under PHP-FPM (ffi.enable=preload): loads the library (found as
-     * find() does, or at $path) as the FFI scope "CIVICPLAN" that every request then shares.
+     * The FFI header that declares the scope "CIVICPLAN" for the library at $path (found as
+     * find() does when null): for php.ini's `ffi.preload`, which loads it once when PHP-FPM
+     * starts, so that every worker shares it.
+     */
+    public static function header(?string $path = null): string
+    {
+        $path ??= self::find();
+        return '#define FFI_SCOPE "' . self::SCOPE . '"' . "\n" . '#define FFI_LIB "' . addcslashes($path, "\"\\") . '"'
+            . "\n" . self::DECLARATIONS . "\n";
+    }
+
+    /**
+     * From an opcache.preload script run without opcache.preload_user (PHP refuses FFI::load
+     * there otherwise; use ffi.preload with header() then): loads the library as the FFI scope
+     * "CIVICPLAN" that every request then shares.
      */
     public static function preload(?string $path = null): void
     {
         $path ??= self::find();
         $header = sys_get_temp_dir() . '/civicplan-ffi-' . md5($path . self::DECLARATIONS) . '.h';
-        $text = '#define FFI_SCOPE "' . self::SCOPE . '"' . "\n" . '#define FFI_LIB "' . addcslashes($path, "\"\\") . '"'
-            . "\n" . self::DECLARATIONS . "\n";
+        $text = self::header($path);
         if (@file_get_contents($header) !== $text) {
             $tmp = $header . '.' . getmypid();
             if (@file_put_contents($tmp, $text) === false || !@rename($tmp, $header)) {

@@ -244,9 +244,14 @@ final class WorkspaceTest extends TestCase
     }
 
     /** Runs a PHP script in a new process with only CIVICPLAN_LIBRARY set. */
-    private static function runScript(string $script, array $args): array
+    private static function runScript(string $script, array $args, array $ini = []): array
     {
-        $command = array_merge([PHP_BINARY, $script], $args);
+        $command = [PHP_BINARY];
+        foreach ($ini as $name => $value) {
+            $command[] = '-d';
+            $command[] = "$name=$value";
+        }
+        $command = array_merge($command, [$script], $args);
         $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
             ['CIVICPLAN_LIBRARY' => (string)getenv('CIVICPLAN_LIBRARY')]);
         $out = stream_get_contents($pipes[1]);
@@ -277,6 +282,23 @@ final class WorkspaceTest extends TestCase
         $this->assertSame(0, $status, $err);
         $this->assertStringContainsString('certified, 62 points', $out);
         $this->assertStringContainsString('[path] => bodies[0].kind', $out);
+    }
+
+    public function testAPreloadedScopeServesEveryRequest(): void
+    {
+        // php-fpm's way: ffi.preload loads the header once at startup, requests use the scope.
+        $dir = sys_get_temp_dir() . '/civicplan-preload-' . getmypid();
+        @mkdir($dir);
+        [$status, $header, $err] = self::runScript(self::ROOT . '/php/bin/civicplan-ffi-header', []);
+        $this->assertSame(0, $status, $err);
+        $this->assertStringContainsString('#define FFI_LIB "' . getenv('CIVICPLAN_LIBRARY') . '"', $header);
+        file_put_contents("$dir/civicplan.h", $header);
+        file_put_contents("$dir/request.php", "<?php\nrequire '" . realpath(self::ROOT) . "/php/autoload.php';\n"
+            . "\$ws = Civicplan\\Workspace::open();\n"
+            . "echo Civicplan\\Library::path(), ' ', count(\$ws->methods()), PHP_EOL;\n");
+        [$status, $out, $err] = self::runScript("$dir/request.php", [], ['ffi.enable' => 'preload', 'ffi.preload' => "$dir/civicplan.h"]);
+        $this->assertSame(0, $status, $err);
+        $this->assertMatchesRegularExpression('/^\(preloaded scope CIVICPLAN\) \d+$/', trim($out));
     }
 
     public function testTheCertifyExample(): void
