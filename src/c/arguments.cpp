@@ -152,7 +152,8 @@ Arguments check_arguments(const Method& method, const nlohmann::json& args) {
   if (!args.is_object()) {
     throw UsageError(where + "the arguments must be a JSON object, got " + kind_of(args));
   }
-  for (const auto& [key, value] : args.items()) {
+  for (const auto& item : args.items()) {
+    const std::string& key = item.key();
     const auto& params = method.params;
     if (std::any_of(params.begin(), params.end(), [&](const Param& p) { return key == p.name; })) continue;
     std::string message = where + "unknown argument \"" + key + "\"";
