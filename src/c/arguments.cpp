@@ -45,6 +45,21 @@ std::size_t distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// The name among `items` (each with a `name`) closest to `name`, when close enough to suggest.
+template <typename Items>
+const char* closest(const std::string& name, const Items& items) {
+  const char* best = nullptr;
+  std::size_t best_distance = 0;
+  for (const auto& item : items) {
+    const std::size_t d = distance(name, item.name);
+    if (!best || d < best_distance) {
+      best = item.name;
+      best_distance = d;
+    }
+  }
+  return best && best_distance <= std::max<std::size_t>(2, name.size() / 3) ? best : nullptr;
+}
+
 // The expected value of a type, as "expected ..." says it.
 const char* expected(Type type) {
   switch (type) {
@@ -131,18 +146,9 @@ const Method& find_method(const std::string& name) {
   auto it = std::lower_bound(all.begin(), all.end(), name,
                              [](const Method& m, const std::string& n) { return m.name < n; });
   if (it != all.end() && it->name == name) return *it;
-  const Method* best = nullptr;
-  std::size_t best_distance = 0;
-  for (const auto& m : all) {
-    const std::size_t d = distance(name, m.name);
-    if (!best || d < best_distance) {
-      best = &m;
-      best_distance = d;
-    }
-  }
   std::string message = "unknown method \"" + name + "\"";
-  if (best && best_distance <= std::max<std::size_t>(2, name.size() / 3)) {
-    message += "; did you mean \"" + std::string(best->name) + "\"?";
+  if (const char* best = closest(name, all)) {
+    message += "; did you mean \"" + std::string(best) + "\"?";
   }
   throw UsageError(message + " (the method \"methods\" lists them all)");
 }
@@ -157,17 +163,8 @@ Arguments check_arguments(const Method& method, const nlohmann::json& args) {
     const auto& params = method.params;
     if (std::any_of(params.begin(), params.end(), [&](const Param& p) { return key == p.name; })) continue;
     std::string message = where + "unknown argument \"" + key + "\"";
-    const Param* best = nullptr;
-    std::size_t best_distance = 0;
-    for (const auto& p : params) {
-      const std::size_t d = distance(key, p.name);
-      if (!best || d < best_distance) {
-        best = &p;
-        best_distance = d;
-      }
-    }
-    if (best && best_distance <= std::max<std::size_t>(2, key.size() / 3)) {
-      message += "; did you mean \"" + std::string(best->name) + "\"?";
+    if (const char* best = closest(key, params)) {
+      message += "; did you mean \"" + std::string(best) + "\"?";
     } else if (params.empty()) {
       message += "; it takes no arguments";
     } else {
