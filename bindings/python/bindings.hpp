@@ -99,6 +99,7 @@ void bind_plan(py::module_& m);
 void bind_records(py::module_& m);
 void bind_user(py::module_& m);
 void bind_expression(py::module_& m);
+void bind_explain(py::module_& m);
 void bind_indicator(py::module_& m);
 void bind_certification(py::module_& m);
 void bind_bundle(py::module_& m);

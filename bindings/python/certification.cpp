@@ -87,7 +87,9 @@ void bind_certification(py::module_& m) {
           "threshold", [](const RuleResult& r) { return optional_to_python(r.threshold); },
           "Right side of the check, or None.")
       .def_readonly("points", &RuleResult::points, "Points awarded.")
-      .def_readonly("message", &RuleResult::message, "What was found, in words.");
+      .def_readonly("message", &RuleResult::message, "What was found, in words.")
+      .def_readonly("explanation", &RuleResult::explanation,
+                    "The Explanation of the rule's expression (certify with explain=True), else None.");
 
   py::class_<CertificationReport>(
       m, "CertificationReport",
@@ -112,6 +114,8 @@ void bind_certification(py::module_& m) {
                     "Ids of the mandatory rules that failed or lack data.")
       .def_readonly("points_needed", &CertificationReport::points_needed,
                     "Points still needed (0 when reached).")
+      .def_readonly("min_points_explanation", &CertificationReport::min_points_explanation,
+                    "The Explanation of min_points (certify with explain=True), else None.")
       .def("top_reason", &CertificationReport::top_reason,
            "The most important reason for failing (\"\" when passed).")
       .def(
@@ -161,6 +165,21 @@ void bind_certification(py::module_& m) {
           "unknown), and per rule an outcome code array into outcome_names.")
       .def("to_csv", &CertificationTable::to_csv,
            "CSV text: body,passed,points,min_points and one outcome column per rule.")
+      .def(
+          "compare",
+          [](const CertificationTable& t, const CertificationTable& other) {
+            const auto c = t.compare(other);
+            py::dict d;
+            d["gained"] = c.gained;
+            d["lost"] = c.lost;
+            d["points_delta"] = c.points_delta;
+            return d;
+          },
+          py::arg("other"),
+          "What changes from this table to ``other`` (a scenario, parameters, another year): "
+          "{\"gained\": [body], \"lost\": [body], \"points_delta\": {body: other - this}} with "
+          "the bodies whose points differ. A body missing from one table counts as not passing "
+          "there.")
       .def(
           "to_dict", [](const CertificationTable& t) { return to_python(t.to_json()); },
           "The table as a dict {scheme, year, version, preview, reports}.");

@@ -147,6 +147,10 @@ void bind_indicator(py::module_& m) {
           },
           "Every row as a dict {indicator, body, year, value, target_met}; value and target_met "
           "are None where null.")
+      .def("compare", &IndicatorTable::compare, py::arg("other"),
+           "The rows whose value differs in ``other`` (a scenario's table, say) as an "
+           "IndicatorComparison: (indicator, body, year, base, other, delta), sorted. A row only "
+           "one table has counts as null in the other.")
       .def("to_csv", &IndicatorTable::to_csv,
            "CSV text with header indicator,body,year,value,target_met; values rounded to each "
            "indicator's decimals when set.")

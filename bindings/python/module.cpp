@@ -19,6 +19,7 @@ PYBIND11_MODULE(_civicplan, m) {
   cpy::bind_records(m);
   cpy::bind_user(m);
   cpy::bind_expression(m);
+  cpy::bind_explain(m);
   cpy::bind_indicator(m);
   cpy::bind_certification(m);
   cpy::bind_bundle(m);

@@ -429,6 +429,26 @@ void bind_workspace_imports(py::class_<Workspace, WorkspacePtr>& cls) {
           "instead and return None.");
 }
 
+/// {name: number} or None as ruleset parameters.
+static std::map<std::string, double> parameters_from_python(const py::object& parameters) {
+  std::map<std::string, double> out;
+  if (parameters.is_none()) return out;
+  if (!py::isinstance<py::dict>(parameters)) {
+    throw py::type_error("parameters must be a dict {name: number}, got " +
+                         py::str(py::type::handle_of(parameters).attr("__qualname__")).cast<std::string>());
+  }
+  for (const auto& kv : py::reinterpret_borrow<py::dict>(parameters)) {
+    if (!py::isinstance<py::str>(kv.first)) throw py::type_error("parameter names must be str");
+    const std::string name = kv.first.cast<std::string>();
+    if (py::isinstance<py::bool_>(kv.second) || !(py::isinstance<py::int_>(kv.second) || py::isinstance<py::float_>(kv.second))) {
+      throw py::type_error("parameter " + name + " must be a number, got " +
+                           py::str(py::type::handle_of(kv.second).attr("__qualname__")).cast<std::string>());
+    }
+    out[name] = kv.second.cast<double>();
+  }
+  return out;
+}
+
 /// Indicators, certification and expressions.
 void bind_workspace_evaluation(py::class_<Workspace, WorkspacePtr>& cls) {
   cls.def(
@@ -458,26 +478,72 @@ void bind_workspace_evaluation(py::class_<Workspace, WorkspacePtr>& cls) {
       .def(
           "certify",
           [](const Workspace& ws, const std::string& body, const std::string& scheme, int year,
-             bool preview) {
-            return with_workspace(ws, [&] { return ws.certify(body, scheme, year, preview); });
+             bool preview, bool explain, const py::object& parameters) {
+            CertifyOptions options;
+            options.preview = preview;
+            options.explain = explain;
+            options.parameters = parameters_from_python(parameters);
+            return with_workspace(ws, [&] { return ws.certify(body, scheme, year, options); });
           },
           py::arg("body"), py::arg("scheme"), py::arg("year"), py::arg("preview") = false,
+          py::arg("explain") = false, py::arg("parameters") = py::none(),
           "Evaluate one body under a scheme in a year; with ``preview`` draft and submitted "
-          "plans count too. Returns a CertificationReport; raises NotFoundError for an unknown "
-          "body or scheme or when no version is in force, Error when the scheme does not apply "
-          "to the body's kind.")
+          "plans count too. With ``explain`` every rule (and min_points) carries the Explanation "
+          "of its expression. ``parameters`` ({name: number}) replace the version's parameters "
+          "for this call only. Returns a CertificationReport; raises NotFoundError for an unknown "
+          "body, scheme or parameter (naming the known ones) or when no version is in force, "
+          "Error when the scheme does not apply to the body's kind.")
       .def(
           "certify_all",
           [](const Workspace& ws, const std::string& scheme, int year, const py::object& bodies,
-             bool preview) {
+             bool preview, const py::object& parameters) {
             const auto body_list = string_filter(bodies, "bodies");
+            CertifyOptions options;
+            options.preview = preview;
+            options.parameters = parameters_from_python(parameters);
             return with_workspace(ws,
-                                  [&] { return ws.certify_all(scheme, year, body_list, preview); });
+                                  [&] { return ws.certify_all(scheme, year, body_list, options); });
           },
           py::arg("scheme"), py::arg("year"), py::arg("bodies") = py::none(),
-          py::arg("preview") = false,
+          py::arg("preview") = false, py::arg("parameters") = py::none(),
           "Evaluate every body the scheme applies to (or only ``bodies``: None, one id or an "
-          "iterable) at once. Returns a CertificationTable.")
+          "iterable) at once. ``parameters`` ({name: number}) replace the version's parameters "
+          "for this call only: compare the table with the one without them (``compare``) to see "
+          "who gains and who loses. Returns a CertificationTable.")
+      .def(
+          "explain",
+          [](const Workspace& ws, const std::string& target, const std::string& body, int year,
+             bool preview) {
+            return with_workspace(ws, [&] { return ws.explain(target, body, year, preview); });
+          },
+          py::arg("target"), py::arg("body"), py::arg("year"), py::arg("preview") = false,
+          "Why ``target`` (an indicator id or an expression) has its value for ``body`` in "
+          "``year``: an Explanation with the value, every sub-expression, the records behind "
+          "each function and the reason of every null. Its value is the one "
+          "compute_indicators() and evaluate() give. Raises NotFoundError, ParseError or "
+          "ValidationError.")
+      .def(
+          "scenario",
+          [](const Workspace& ws, const py::object& changes) {
+            nlohmann::json j;
+            if (is_path_like(changes)) {
+              const std::string file = fspath(changes);
+              j = with_workspace(ws, [&] { return read_json_file(file); });
+            } else if (py::isinstance<py::dict>(changes)) {
+              j = to_json_value(changes);
+            } else {
+              throw py::type_error("scenario expects a dict (a bundle fragment) or a path, got " +
+                                   py::str(py::type::handle_of(changes).attr("__qualname__")).cast<std::string>());
+            }
+            Workspace scenario = with_workspace(ws, [&] { return ws.scenario(j); });
+            return make_workspace_handle(std::move(scenario));
+          },
+          py::arg("changes"),
+          "What if: a new in-memory Workspace holding this workspace's current state plus "
+          "``changes``, a bundle fragment (a dict or a JSON file; format and version may be left "
+          "out) such as {\"rulesets\": [...]} or {\"statistics\": [...]}, imported as "
+          "import_bundle() would. The state is shared, not copied, and this workspace is not "
+          "touched. Raises ValidationError (with paths) for bad changes.")
       .def(
           "evaluate",
           [](const Workspace& ws, const std::string& expression, const std::string& body, int year,

@@ -1125,7 +1125,8 @@ FAMILY_RULESETS = [
           "pass": {"min_points": 44}},
          {"from": 2012,
           "parameters": {"soglia_popolazione": 5000, "spesa_minima_per_abitante": 5,
-                         "macro_aree_minime": 4},
+                         "macro_aree_minime": 4, "punti_minimi_sopra_soglia": 58,
+                         "punti_minimi_sotto_soglia": 52},
           "rules": [check("piano_famiglia", "Piano famiglia approvato",
                           'plans(kind: "family") >= 1', mandatory=True),
                     check("piano_giovani", "Adesione al Piano giovani di zona (tipo azione 11)",
@@ -1143,7 +1144,8 @@ FAMILY_RULESETS = [
                           points=6)]
                    + family_area_scores({"A": (4, 12), "B": (3, 15), "C": (3, 9), "D": (3, 12),
                                          "E": (3, 12)}),
-          "pass": {"min_points": 'if(population > param("soglia_popolazione"), 58, 52)'}}]},
+          "pass": {"min_points": 'if(population > param("soglia_popolazione"), '
+                                 'param("punti_minimi_sopra_soglia"), param("punti_minimi_sotto_soglia"))'}}]},
     {"id": "family-in-italia-base",
      "label": "Family in Italia – certificato base (requisiti 1-5)",
      "applies_to": ["municipality"],

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "civicplan/explain.hpp"
 #include "civicplan/export.hpp"
 #include "civicplan/registry.hpp"
 
@@ -59,6 +60,8 @@ struct RuleResult {
   std::optional<double> threshold;   ///< right side of the check
   double points = 0;                 ///< points awarded
   std::string message;               ///< "6 actions, 8 required"
+  /// The rule's expression explained (certify with explain only).
+  std::optional<Explanation> explanation;
 };
 
 /// The evaluation of one body under one scheme in one year.
@@ -76,6 +79,8 @@ struct CIVICPLAN_API CertificationReport {
   std::vector<std::string> missing_mandatory;
   /// Points still needed (0 when reached).
   double points_needed = 0;
+  /// The version's min_points expression explained (certify with explain only).
+  std::optional<Explanation> min_points_explanation;
   /// The most important reason for failing ("" when passed).
   std::string top_reason() const;
   nlohmann::json to_json() const;
@@ -84,6 +89,16 @@ struct CIVICPLAN_API CertificationReport {
 namespace detail {
 class RulesetSet;
 }
+
+/// What changes from one CertificationTable to another (a scenario, another year).
+struct CIVICPLAN_API CertificationComparison {
+  std::vector<std::string> gained;  ///< bodies that pass in the other table and not in this one
+  std::vector<std::string> lost;    ///< bodies that pass in this table and not in the other
+  /// Other points minus these points, for the bodies of both tables whose points differ.
+  std::map<std::string, double> points_delta;
+  /// {gained: [body], lost: [body], points_delta: {body: d}}
+  nlohmann::json to_json() const;
+};
 
 /// One rule of a version evaluated for every body of a CertificationTable, column by column:
 /// entry i belongs to the table's body i. Messages are written on demand.
@@ -136,6 +151,9 @@ class CIVICPLAN_API CertificationTable {
   nlohmann::json to_json() const;
   /// body,passed,points,min_points,<rule ids...> with outcomes pass/fail/missing_data.
   std::string to_csv() const;
+  /// Who gains and who loses the certificate from this table to `other`, and the points that
+  /// change. A body missing from one table counts as not passing there.
+  CertificationComparison compare(const CertificationTable& other) const;
 };
 
 CIVICPLAN_API void to_json(nlohmann::json& j, const Ruleset& r);

@@ -3,11 +3,13 @@
 #pragma once
 
 #include "civicplan/bundle.hpp"
+#include "civicplan/cases.hpp"
 #include "civicplan/certification.hpp"
 #include "civicplan/date.hpp"
 #include "civicplan/error.hpp"
 #include "civicplan/expression.hpp"
 #include "civicplan/execution.hpp"
+#include "civicplan/explain.hpp"
 #include "civicplan/export.hpp"
 #include "civicplan/indicator.hpp"
 #include "civicplan/model.hpp"

@@ -73,6 +73,8 @@ class CIVICPLAN_API ValidationError : public Error {
 class CIVICPLAN_API NotFoundError : public Error {
  public:
   NotFoundError(std::string kind, std::string id);
+  /// The same, the message followed by `detail` ("; did you mean ...").
+  NotFoundError(std::string kind, std::string id, const std::string& detail);
   const std::string& kind() const noexcept { return kind_; }
   const std::string& id() const noexcept { return id_; }
 

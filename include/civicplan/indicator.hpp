@@ -42,6 +42,26 @@ struct CIVICPLAN_API Indicator {
   const IndicatorFormula* formula_for(int year) const;
 };
 
+/// One value that differs between two IndicatorTables.
+struct IndicatorChange {
+  std::string indicator;
+  std::string body;
+  int year = 0;
+  std::optional<double> base;   ///< the value in the table compare() was called on (nullopt: null or no row)
+  std::optional<double> other;  ///< the value in the other table
+  std::optional<double> delta;  ///< other - base, when both are values
+};
+
+/// The rows that differ between two IndicatorTables, sorted by indicator, body, year.
+struct CIVICPLAN_API IndicatorComparison {
+  std::vector<IndicatorChange> rows;
+  std::size_t size() const { return rows.size(); }
+  /// [{indicator, body, year, base, other, delta}]
+  nlohmann::json to_json() const;
+  /// CSV with header indicator,body,year,base,other,delta.
+  std::string to_csv() const;
+};
+
 /// Long-form results: one row per (indicator, body, year), sorted by indicator, body, year.
 /// Stored as contiguous columns; `indicator` and `body` are codes into their dictionaries.
 class CIVICPLAN_API IndicatorTable {
@@ -73,6 +93,9 @@ class CIVICPLAN_API IndicatorTable {
   nlohmann::json to_json() const;
   /// CSV with header indicator,body,year,value,target_met; values rounded to `decimals` when set.
   std::string to_csv() const;
+  /// The rows whose value differs from `other`'s (a row only one table has counts as null in
+  /// the other), sorted by indicator, body, year.
+  IndicatorComparison compare(const IndicatorTable& other) const;
 
   /// Makes room for `rows` rows in all.
   void reserve(std::size_t rows);

@@ -33,6 +33,17 @@ struct CIVICPLAN_API ImportSummary {
   nlohmann::json to_json() const;
 };
 
+/// How certify() and certify_all() evaluate (DESIGN §17).
+struct CertifyOptions {
+  /// Count draft and submitted plans too.
+  bool preview = false;
+  /// certify() only: attach to every rule, and to min_points, the Explanation of its expression.
+  bool explain = false;
+  /// Values that replace parameters of the version in force, for this call only. A name the
+  /// version does not have raises NotFoundError naming the ones it has.
+  std::map<std::string, double> parameters;
+};
+
 /// Owns a model, optionally backed by storage (DESIGN §10).
 ///
 /// Every mutation is validated in full first, then written in one transaction, then applied
@@ -109,6 +120,26 @@ class CIVICPLAN_API Workspace {
   /// Evaluates every body the scheme applies to (or only `bodies`) at once.
   CertificationTable certify_all(const std::string& scheme, int year, const std::vector<std::string>& bodies = {},
                                  bool preview = false) const;
+  /// certify() with options: explanations, parameters replaced for this call.
+  CertificationReport certify(const std::string& body, const std::string& scheme, int year,
+                              const CertifyOptions& options) const;
+  /// certify_all() with options (explain is for certify() alone).
+  CertificationTable certify_all(const std::string& scheme, int year, const std::vector<std::string>& bodies,
+                                 const CertifyOptions& options) const;
+
+  /// Why `target` has its value for `body` in `year` (DESIGN §17): `target` is an indicator id
+  /// (its dated formula for the year is explained) or an expression. The Explanation comes from
+  /// the evaluator compute_indicators() and evaluate() use, so its value is theirs. Throws
+  /// NotFoundError (body; a bare name that is neither an indicator nor a statistic), ParseError
+  /// (an expression), ValidationError (a year outside 1800..2200, a body the indicator is not
+  /// computed for).
+  Explanation explain(const std::string& target, const std::string& body, int year, bool preview = false) const;
+
+  /// What if: an in-memory workspace holding this workspace's current state plus `changes`, a
+  /// bundle fragment (`format` and `version` may be left out) imported as import_bundle()
+  /// would. The state is shared, not copied: the scenario pays for what the changes replace.
+  /// This workspace is not touched. Throws ValidationError (with paths) for bad changes.
+  Workspace scenario(const nlohmann::json& changes) const;
 
   /// Evaluates an ad-hoc expression (DESIGN §5) for one body in one year; nullopt for null.
   /// Throws ParseError for a syntax or name error, NotFoundError for an unknown body.

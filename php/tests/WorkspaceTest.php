@@ -62,6 +62,32 @@ final class WorkspaceTest extends TestCase
         $this->assertSame(['022104', '022205'], array_column($table['reports'], 'body'));
     }
 
+    public function testExplainsAFigureAndTriesAThreshold(): void
+    {
+        $ws = self::family();
+        $e = $ws->explain('fam_spend_per_inhabitant', '022205', 2022);
+        $this->assertSame('fam_spend_per_inhabitant', $e['indicator']);
+        $this->assertEqualsWithDelta(6.3338, $e['value'], 1e-4);
+        [$budget, $population] = $e['children'];
+        $this->assertSame('statistic', $population['facts'][0]['kind']);
+        $this->assertEqualsWithDelta($budget['value'], array_sum(array_column($budget['facts'], 'value')), 1e-6);
+
+        $report = $ws->certify('022104', 'family-in-trentino', 2022, parameters: ['punti_minimi_sopra_soglia' => 50]);
+        $this->assertTrue($report['passed']);
+        $this->assertFalse($ws->certify('022104', 'family-in-trentino', 2022)['passed']);
+        $explained = $ws->certify('022104', 'family-in-trentino', 2022, explain: true);
+        $this->assertArrayHasKey('explanation', $explained['rules'][0]);
+        try {
+            $ws->certifyAll('family-in-trentino', 2022, parameters: ['soglia' => 1]);
+            $this->fail('no NotFoundError');
+        } catch (NotFoundError $error) {
+            $this->assertSame('parameter', $error->getKind());
+            $this->assertStringContainsString('its parameters are', $error->getMessage());
+        }
+        $run = $ws->runCases(self::ROOT . '/examples/cases/family-in-italia.cases.json');
+        $this->assertSame(0, $run['failed']);
+    }
+
     public function testABadBundleIsAValidationErrorWithJsonPaths(): void
     {
         $ws = self::family();

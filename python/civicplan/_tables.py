@@ -113,10 +113,37 @@ def usage_to_pandas(self: _c.TaxonomyUsage):
     )
 
 
+def comparison_to_pandas(self: _c.IndicatorComparison):
+    """The differing rows as a DataFrame: indicator, body, year, base, other, delta (NaN where
+    null)."""
+    import numpy as np
+    import pandas as pd
+
+    rows = self.rows()
+    def column(name, dtype=object):
+        return np.array([r[name] for r in rows], dtype=dtype)
+
+    def numbers(name):
+        return np.array([np.nan if r[name] is None else r[name] for r in rows], dtype=np.float64)
+
+    return pd.DataFrame(
+        {
+            "indicator": column("indicator"),
+            "body": column("body"),
+            "year": column("year", np.int32),
+            "base": numbers("base"),
+            "other": numbers("other"),
+            "delta": numbers("delta"),
+        },
+        columns=["indicator", "body", "year", "base", "other", "delta"],
+    )
+
+
 def install() -> None:
     """Adds columns() and to_pandas() to IndicatorTable, to_pandas() to CertificationTable and
     TaxonomyUsage."""
     _c.IndicatorTable.columns = columns
     _c.IndicatorTable.to_pandas = to_pandas
+    _c.IndicatorComparison.to_pandas = comparison_to_pandas
     _c.CertificationTable.to_pandas = certification_to_pandas
     _c.TaxonomyUsage.to_pandas = usage_to_pandas

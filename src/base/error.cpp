@@ -54,6 +54,9 @@ ValidationError::ValidationError(std::vector<Issue> issues)
 NotFoundError::NotFoundError(std::string kind, std::string id)
     : Error(ErrorCode::kNotFound, "no " + kind + " \"" + id + "\""), kind_(std::move(kind)), id_(std::move(id)) {}
 
+NotFoundError::NotFoundError(std::string kind, std::string id, const std::string& detail)
+    : Error(ErrorCode::kNotFound, "no " + kind + " \"" + id + "\"" + detail), kind_(std::move(kind)), id_(std::move(id)) {}
+
 std::string format_cycle(const std::vector<std::string>& cycle) {
   // A long cycle is shortened in the middle so messages stay readable; CycleError::cycle()
   // keeps every member.

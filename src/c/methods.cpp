@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "civicplan/bundle.hpp"
+#include "civicplan/cases.hpp"
 #include "civicplan/practices.hpp"
 #include "civicplan/workspace.hpp"
 #include "method_table.hpp"
@@ -174,6 +175,23 @@ constexpr Param kPreview{"preview", Type::kBoolean, "false"};
 constexpr Param kBodies{"bodies", Type::kStrings, "null"};
 constexpr Param kYears{"years", Type::kIntegers, "null"};
 constexpr Param kId{"id", Type::kString, nullptr};
+constexpr Param kParameters{"parameters", Type::kObject, "null"};
+
+// preview and parameters ({name: number}) of a certify call.
+CertifyOptions certify_options(const Arguments& a) {
+  CertifyOptions options;
+  options.preview = a.boolean("preview");
+  if (!a.is_null("parameters")) {
+    for (const auto& [name, value] : a.json("parameters").items()) {
+      if (!value.is_number()) {
+        throw UsageError("argument \"parameters\": " + name + " must be a number, got " + value.type_name());
+      } else {
+        options.parameters[name] = value.get<double>();
+      }
+    }
+  }
+  return options;
+}
 
 std::vector<Method> make_methods() {
   std::vector<Method> m = {
@@ -219,17 +237,30 @@ std::vector<Method> make_methods() {
        "Compute indicators (all or ids) for bodies and years: {columns, rows} as the CLI prints them."},
       {"rulesets", {}, [](Workspace& ws, const Arguments&) { return json(ws.rulesets()); },
        "Every certification ruleset, sorted by id."},
-      {"certify", {kBody, {"scheme", Type::kString, nullptr}, kYear, kPreview},
+      {"certify",
+       {kBody, {"scheme", Type::kString, nullptr}, kYear, kPreview, {"explain", Type::kBoolean, "false"},
+        kParameters},
        [](Workspace& ws, const Arguments& a) {
-         return ws.certify(a.string("body"), a.string("scheme"), a.integer("year"), a.boolean("preview")).to_json();
+         CertifyOptions options = certify_options(a);
+         options.explain = a.boolean("explain");
+         return ws.certify(a.string("body"), a.string("scheme"), a.integer("year"), options).to_json();
        },
-       "Evaluate one body under a scheme in a year: the certification report."},
-      {"certify_all", {{"scheme", Type::kString, nullptr}, kYear, kBodies, kPreview},
+       "Evaluate one body under a scheme in a year: the certification report (explain: every rule "
+       "explained; parameters: {name: number} replacing the version's for this call)."},
+      {"certify_all", {{"scheme", Type::kString, nullptr}, kYear, kBodies, kPreview, kParameters},
        [](Workspace& ws, const Arguments& a) {
-         return ws.certify_all(a.string("scheme"), a.integer("year"), a.strings("bodies"), a.boolean("preview"))
+         return ws.certify_all(a.string("scheme"), a.integer("year"), a.strings("bodies"), certify_options(a))
              .to_json();
        },
-       "Evaluate every body the scheme applies to (or bodies) at once."},
+       "Evaluate every body the scheme applies to (or bodies) at once (parameters as for certify)."},
+      {"explain", {{"target", Type::kString, nullptr}, kBody, kYear, kPreview},
+       [](Workspace& ws, const Arguments& a) {
+         return ws.explain(a.string("target"), a.string("body"), a.integer("year"), a.boolean("preview")).to_json();
+       },
+       "Why an indicator or an expression has its value for a body in a year: the explanation tree."},
+      {"run_cases", {{"path", Type::kString, nullptr}},
+       [](Workspace&, const Arguments& a) { return run_cases(a.string("path")).to_json(); },
+       "Run a civicplan-cases file (in its own in-memory workspace): every case with passed, expected and got."},
       {"evaluate", {{"expression", Type::kString, nullptr}, kBody, kYear, kPreview},
        [](Workspace& ws, const Arguments& a) {
          return optional_json(

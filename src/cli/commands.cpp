@@ -277,16 +277,25 @@ const std::vector<Verb>& verbs() {
         "with the ruleset version in force that year: each rule's outcome, the points and\n"
         "the minimum required, and for failing bodies the top reason. With one --body the\n"
         "full report is printed and the exit status is 1 when it does not pass. --preview\n"
-        "also counts draft and submitted plans, to see what a plan under construction lacks.",
+        "also counts draft and submitted plans, to see what a plan under construction lacks.\n"
+        "--explain (with one --body) shows below each rule how its value came about.\n"
+        "\n"
+        "--set NAME=VALUE replaces a parameter of the version in force for this run only:\n"
+        "the baseline and the scenario are printed side by side, then who gains and who\n"
+        "loses the certificate and whose points change. Nothing is written.",
         {{"DB", "the workspace file (SQLite); it must exist"}},
         {{"read-only", "", "open DB read-only: nothing is written to it", {}},
          {"scheme", "S", "the scheme (ruleset id)", {}},
          {"year", "Y", "the year evaluated", {}},
          {"body", "B", "only this body", {}, true},
          {"preview", "", "also count draft and submitted plans", {}},
+         {"explain", "", "explain every rule (needs one --body)", {}},
+         {"set", "NAME=VALUE", "what if the parameter NAME were VALUE", {}, true},
          {"format", "FORMAT", "output format", {"table", "csv", "json"}}},
         {"civicplan certify family.db --scheme family-in-trentino --year 2022",
-         "civicplan certify family.db --scheme family-in-trentino --year 2022 --body 022139 --preview"}},
+         "civicplan certify family.db --scheme family-in-trentino --year 2022 --body 022139 --preview",
+         "civicplan certify family.db --scheme family-in-trentino --year 2022 --body 022205 --explain",
+         "civicplan certify family.db --scheme family-in-trentino --year 2022 --set soglia_popolazione=3000"}},
        run_certify},
       {{"diff",
         "Compare two plans action by action.",
@@ -304,6 +313,26 @@ const std::vector<Verb>& verbs() {
         {"civicplan diff region.db pdz-2018-2020 pdz-attuativo-2019",
          "civicplan diff family.db pf-022104-2022@1 pf-022104-2022"}},
        run_diff},
+      {{"explain",
+        "Explain why an indicator or an expression has its value.",
+        "Evaluates TARGET, an indicator id or an expression, for one body in one year and\n"
+        "prints how the value came about: every sub-expression with its value, the\n"
+        "records behind each function (statistics, plans, actions, budget lines, cases,\n"
+        "ledger entries, places, feedback, certification records; at most 50 each) and,\n"
+        "where a value is null, why (the statistic missing and for which body, a\n"
+        "division by zero, no plan covering the year). An indicator is explained with the\n"
+        "dated formula version in force that year. The value is the one `indicators`\n"
+        "computes: the same evaluator produces both.",
+        {{"DB", "the workspace file (SQLite); it must exist"},
+         {"TARGET", "an indicator id, or an expression such as 'budget() / population'"}},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"body", "B", "the body", {}},
+         {"year", "Y", "the year", {}},
+         {"preview", "", "also count draft and submitted plans", {}},
+         {"format", "FORMAT", "output format", {"text", "json"}}},
+        {"civicplan explain family.db fam_spend_per_inhabitant --body 022205 --year 2022",
+         "civicplan explain zone.db 'budget(plan_kind: \"zone\") / population' --body er --year 2019 --format json"}},
+       run_explain},
       {{"export",
         "Write a workspace out as a bundle or as open data.",
         "Writes everything the workspace holds as one civicplan bundle (JSON, keys and\n"
@@ -471,6 +500,18 @@ const std::vector<Verb>& verbs() {
          "civicplan search family.db --category family-tn:B.4 --year 2022",
          "civicplan search family.db nido --population 5000-15000 --format json"}},
        run_search},
+      {{"test",
+        "Run rule test cases.",
+        "Runs civicplan-cases files: each imports its bundles (paths relative to the\n"
+        "file) into an in-memory workspace and checks every case, an expression, an\n"
+        "indicator or a certification for one body and year, against its expected value\n"
+        "(within its margin). A failing case is printed with the value expected, the\n"
+        "value got and its explanation. The exit status is 1 when any case fails.\n"
+        "The format is described in docs/explain.md.",
+        {{"CASES.json", "cases files", true}},
+        {{"format", "FORMAT", "output format", {"text", "json"}}},
+        {"civicplan test examples/cases/family-in-trentino.cases.json"}},
+       run_test},
       {{"validate",
         "Check bundles and statistics tables without importing them.",
         "Validates each file on its own: a .json file as a civicplan bundle (types, enums,\n"

@@ -43,6 +43,8 @@ int run_export(const Args& args, Io& io);
 int run_info(const Args& args, Io& io);
 int run_indicators(const Args& args, Io& io);
 int run_certify(const Args& args, Io& io);
+int run_explain(const Args& args, Io& io);
+int run_test(const Args& args, Io& io);
 int run_diff(const Args& args, Io& io);
 int run_history(const Args& args, Io& io);
 int run_search(const Args& args, Io& io);
@@ -57,6 +59,8 @@ Workspace open_existing_workspace(const Args& args, const std::string& path);
 /// The workspace at `path`, which must exist: a SQLite file, or a PostgreSQL URI whose schema
 /// holds a workspace (checked without writing anything). NotFoundError or StorageError.
 Workspace open_existing_workspace(const std::string& path, bool read_only);
+/// The value of --year; UsageError (naming `verb`) unless it is a year from 1800 to 2200.
+int parse_year(const std::string& text, const std::string& verb);
 /// True for a postgresql:// or postgres:// URI.
 bool is_database_uri(const std::string& location);
 /// Writes every issue as `FILE: PATH: MESSAGE` (`FILE: MESSAGE` without a path, and

@@ -16,15 +16,6 @@ namespace civicplan::cli {
 
 namespace {
 
-int parse_year(const std::string& text, const std::string& verb) {
-  char* end = nullptr;
-  const long y = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || y < kMinYear || y > kMaxYear) {
-    throw UsageError("--year expects a year such as 2021, got \"" + text + "\"", verb);
-  }
-  return static_cast<int>(y);
-}
-
 int parse_count(const std::string& option, const std::string& text, const std::string& verb) {
   char* end = nullptr;
   const long n = std::strtol(text.c_str(), &end, 10);

@@ -43,6 +43,7 @@ struct Node {
   int line = 1;
   int column = 1;
   int length = 1;                // characters covered by the token that names the node
+  std::size_t begin = 0, end = 0;  // the node's source text: bytes [begin, end) of the expression
 };
 
 /// Parses `text`; throws ParseError (source, line, column, caret) on a syntax error.

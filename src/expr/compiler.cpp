@@ -90,6 +90,8 @@ class Compiler {
     c.kind = n.kind;
     c.line = n.line;
     c.column = n.column;
+    c.begin = n.begin;
+    c.end = n.end;
     switch (n.kind) {
       case NodeKind::kNumber:
       case NodeKind::kBool:
@@ -133,6 +135,8 @@ class Compiler {
     c.name = n.text;
     c.line = n.line;
     c.column = n.column;
+    c.begin = n.begin;
+    c.end = n.end;
     return c;
   }
 
@@ -215,6 +219,8 @@ class Compiler {
     c.fn = spec.fn;
     c.line = n.line;
     c.column = n.column;
+    c.begin = n.begin;
+    c.end = n.end;
     if (spec.variadic) {
       variadic_arguments(n, spec, c);
       return c;
@@ -438,6 +444,8 @@ class Compiler {
     constant.number = vocab_.parameters.at(name);
     constant.line = n.line;
     constant.column = n.column;
+    constant.begin = n.begin;
+    constant.end = n.end;
     return constant;
   }
 

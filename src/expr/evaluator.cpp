@@ -47,6 +47,11 @@ std::vector<double> constant(std::size_t n, double v) { return buffer(n, v); }
 Evaluator::Evaluator(const Facts& facts, EvalOptions options) : facts_(facts), options_(std::move(options)) {}
 
 std::vector<double> Evaluator::eval(const CNode& n, const Batch& batch, int year) {
+  if (trace_ && trace_->suspended == 0 && batch.bodies.size() == 1) return traced(n, batch, year);
+  return eval_node(n, batch, year);
+}
+
+std::vector<double> Evaluator::eval_node(const CNode& n, const Batch& batch, int year) {
   struct DepthGuard {
     int& d;
     explicit DepthGuard(int& depth) : d(depth) {

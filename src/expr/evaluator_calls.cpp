@@ -662,15 +662,7 @@ std::vector<double> Evaluator::own_completion(const CallArgs& a, int year) {
       for (; cursor < lines.size() && lines.action[cursor] == act; ++cursor) {
         weight += static_cast<double>(lines.planned[cursor]);
       }
-      // The latest progress entry on or before the end of the year (the later one of equal
-      // dates), as Action::progress_at; without one, a completed action counts as 100%.
-      int best = -1;
-      for (int k = facts_.progress_offsets[act]; k < facts_.progress_offsets[act + 1]; ++k) {
-        const int day = facts_.progress_day[k];
-        if (day <= end_of_year && (best < 0 || facts_.progress_day[best] <= day)) best = k;
-      }
-      const double value = best >= 0 ? facts_.progress_completion[best]
-                                     : (facts_.action_status[act] == ActionStatus::kCompleted ? 100.0 : 0.0);
+      const double value = completion_at(act, end_of_year);
       w[pf.body] += weight;
       wc[pf.body] += weight * value;
       cnt[pf.body] += 1;
@@ -678,6 +670,18 @@ std::vector<double> Evaluator::own_completion(const CallArgs& a, int year) {
     }
   }
   return own;
+}
+
+double Evaluator::completion_at(int act, int last_day) const {
+  // The latest progress entry on or before the day (the later one of equal dates), as
+  // Action::progress_at; without one, a completed action counts as 100%.
+  int best = -1;
+  for (int k = facts_.progress_offsets[act]; k < facts_.progress_offsets[act + 1]; ++k) {
+    const int day = facts_.progress_day[k];
+    if (day <= last_day && (best < 0 || facts_.progress_day[best] <= day)) best = k;
+  }
+  return best >= 0 ? facts_.progress_completion[best]
+                   : (facts_.action_status[act] == ActionStatus::kCompleted ? 100.0 : 0.0);
 }
 
 std::vector<double> Evaluator::held(const CNode& n, const Batch& batch, int year, bool years) {

@@ -22,6 +22,7 @@ struct Token {
   std::string text;
   double number = 0;
   int line = 1, column = 1, length = 0;
+  std::size_t begin = 0, end = 0;  // bytes of the token in the text
 };
 
 class Parser {
@@ -86,6 +87,7 @@ class Parser {
     Token t;
     t.line = line_;
     t.column = col_;
+    t.begin = t.end = pos_;
     if (pos_ >= text_.size()) {
       t.type = Tok::kEnd;
       cur_ = t;
@@ -153,6 +155,7 @@ class Parser {
       if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col_;
     }
     t.length = col_ - t.column;
+    t.end = pos_;
     cur_ = t;
   }
 
@@ -173,11 +176,15 @@ class Parser {
     n->line = at.line;
     n->column = at.column;
     n->length = std::max(1, at.length);
+    n->begin = at.begin;
+    n->end = at.end;
     return n;
   }
 
   std::unique_ptr<Node> binary(NodeKind kind, const Token& at, std::unique_ptr<Node> a, std::unique_ptr<Node> b) {
     auto n = make(kind, at);
+    n->begin = a->begin;
+    n->end = b->end;
     n->args.push_back(std::move(a));
     n->args.push_back(std::move(b));
     return n;
@@ -226,6 +233,7 @@ class Parser {
       advance();
       auto n = make(NodeKind::kNot, at);
       n->args.push_back(not_expr());
+      n->end = n->args.back()->end;
       return n;
     }
     return cmp();
@@ -277,6 +285,7 @@ class Parser {
       advance();
       auto n = make(NodeKind::kNeg, at);
       n->args.push_back(unary());
+      n->end = n->args.back()->end;
       return n;
     }
     return post();
@@ -300,8 +309,11 @@ class Parser {
       }
       const int lag = sign * static_cast<int>(cur_.number);
       advance();
+      const std::size_t close = cur_.end;
       expect("]", "to close the year offset");
       auto n = make(NodeKind::kLag, start);
+      n->begin = p->begin;
+      n->end = close;
       n->lag = lag;
       n->args.push_back(std::move(p));
       (void)at;
@@ -373,6 +385,7 @@ class Parser {
             break;
           }
         }
+        n->end = cur_.end;
         expect(")", "to close the call of " + t.text + "()");
         return n;
       }
@@ -381,7 +394,11 @@ class Parser {
           Depth d(*this);
           advance();
           auto inner = expr();
+          const std::size_t close = cur_.end;
           expect(")", "to close '('");
+          // The parentheses belong to the inner expression's text.
+          inner->begin = t.begin;
+          inner->end = close;
           return inner;
         }
         fail(t, "expected a value, got " + show(t));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "civicplan/error.hpp"
+#include "civicplan/explain.hpp"
 #include "expr/ast.hpp"
 #include "facts/facts.hpp"
 
@@ -57,6 +58,7 @@ struct CNode {
   std::vector<CNode> args;
   std::string key;               // memo key of a fact function: function + arguments
   int line = 1, column = 1;
+  std::size_t begin = 0, end = 0;  // the node's text: bytes [begin, end) of its expression
 };
 
 /// What names an expression may use: the workspace's statistics, taxonomies, indicators, ...
@@ -100,6 +102,9 @@ struct EvalOptions {
   std::function<const CNode*(const std::string& id, int year)> indicator;
   /// Whether each body of `bodies` passes ruleset `scheme` in `year` (1, 0 or null).
   std::function<std::vector<double>(const std::string& scheme, const Batch& bodies, int year)> certified;
+  /// For explanations: the text of the formula of indicator `id` for `year` and the `from` of
+  /// its version (nullptr when none applies).
+  std::function<std::pair<const std::string*, std::optional<int>>(const std::string& id, int year)> formula_text;
 };
 
 /// A body-sized result array, from this thread's spare ones when it has any.
@@ -119,7 +124,31 @@ class Evaluator {
   void expect(const CNode& root);
   const Facts& facts() const { return facts_; }
 
+  /// Evaluates `root`, compiled from `text`, for body `body` in `year` as eval() does, and
+  /// records every node on the way: its value, its facts and why it is null.
+  Explanation explain(const CNode& root, const std::string& text, int body, int year);
+
  private:
+  // The trace explain() records while it runs.
+  struct Trace {
+    int suspended = 0;                       // inside certified() or members(): not traced
+    std::vector<Explanation*> open;          // the nodes being evaluated, innermost last
+    std::vector<const std::string*> texts;   // the source text of each open formula
+    Explanation root;
+    bool started = false;
+  };
+  std::vector<double> eval_node(const CNode& n, const Batch& batch, int year);
+  std::vector<double> traced(const CNode& n, const Batch& batch, int year);
+  // The records behind fact function `n` for body `body`.
+  void list_facts(const CNode& n, int body, int year, Explanation& e);
+  std::string null_reason(const CNode& n, const Explanation& e, int body, int year);
+  std::string statistic_reason(const std::string& name, int body, int year) const;
+  // "; no family plan of B covers 2015" when `n` counts plans and none covers the year.
+  std::string plan_hint(const CNode& n, int body, int year);
+  // Whether each body is in the scope of `body` in `year`.
+  std::vector<char> scope_mask(int body, int year) const;
+  // The latest completion of `action` on or before the last day `day` (yyyymmdd).
+  double completion_at(int action, int day) const;
   std::vector<double> eval_call(const CNode& n, const Batch& batch, int year);
   const std::vector<char>& plan_mask(const CallArgs& a, Fn fn, int year);
   const std::vector<char>& superseded(int status_mask, int year);
@@ -148,6 +177,7 @@ class Evaluator {
   const Facts& facts_;
   EvalOptions options_;
   int depth_ = 0;
+  Trace* trace_ = nullptr;
   std::unordered_map<std::string, std::vector<double>> own_;
   std::unordered_map<std::string, std::vector<char>> masks_;
   std::unordered_map<std::string, std::vector<double>> results_;

@@ -43,6 +43,11 @@ Workspace::Impl::Impl(std::unique_ptr<detail::Store> s) : store_(std::move(s)) {
   publish(std::make_shared<const Model>(store_->persistent() ? store_->load() : Model{}));
 }
 
+Workspace::Impl::Impl(std::unique_ptr<detail::Store> s, std::shared_ptr<const Model> model) : store_(std::move(s)) {
+  std::lock_guard<std::mutex> lock(store_mutex_);
+  publish(std::move(model));
+}
+
 std::shared_ptr<const detail::State> Workspace::Impl::current() {
   if (!store_->persistent()) return snapshot();
   std::unique_lock<std::mutex> lock(store_mutex_, std::try_to_lock);
@@ -83,12 +88,13 @@ void Workspace::Impl::check(const Model& merged, const detail::Origins& origins,
 }
 
 CertificationTable Workspace::Impl::certify_batch(const detail::State& state, const std::string& scheme,
-                                                  const detail::Batch& batch, int year, bool preview) {
+                                                  const detail::Batch& batch, int year, bool preview,
+                                                  const detail::CompiledVersion* version) {
   detail::Evaluator* self = nullptr;
   detail::Evaluator ev(state.facts(),
                        detail::certification_options(state.rulesets(), state.indicators(), preview, &self));
   self = &ev;
-  return state.rulesets().evaluate(ev, scheme, batch, year, preview);
+  return state.rulesets().evaluate(ev, scheme, batch, year, preview, version);
 }
 
 std::vector<PlanRevision> Workspace::Impl::history(const std::string& plan) {
@@ -256,46 +262,16 @@ std::vector<Ruleset> Workspace::rulesets() const {
 
 CertificationReport Workspace::certify(const std::string& body, const std::string& scheme, int year,
                                        bool preview) const {
-  const auto state = impl_->current();
-  const auto& facts = state->facts();
-  const int b = facts.body(body);
-  if (b < 0) throw NotFoundError("body", body);
-  const auto* rs = state->rulesets().find(scheme);
-  if (!rs) throw NotFoundError("ruleset", scheme);
-  if (!rs->def.applies(facts.body_kind[b])) {
-    throw Error(ErrorCode::kValidation, "ruleset \"" + scheme + "\" does not apply to " + body + ", a " +
-                                            to_string(facts.body_kind[b]));
-  }
-  return Impl::certify_batch(*state, scheme, detail::Batch{"", {b}}, year, preview).report(0);
+  CertifyOptions options;
+  options.preview = preview;
+  return certify(body, scheme, year, options);
 }
 
 CertificationTable Workspace::certify_all(const std::string& scheme, int year, const std::vector<std::string>& bodies,
                                           bool preview) const {
-  const auto state = impl_->current();
-  const auto& facts = state->facts();
-  const auto* rs = state->rulesets().find(scheme);
-  if (!rs) throw NotFoundError("ruleset", scheme);
-  detail::Batch batch;
-  if (bodies.empty()) {
-    batch.key = "applicable:" + scheme;
-    for (std::size_t b = 0; b < facts.body_count(); ++b) {
-      if (rs->def.applies(facts.body_kind[b])) batch.bodies.push_back(static_cast<int>(b));
-    }
-  } else {
-    std::vector<std::string> sorted(bodies);
-    std::sort(sorted.begin(), sorted.end());
-    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    for (const auto& id : sorted) {
-      const int b = facts.body(id);
-      if (b < 0) throw NotFoundError("body", id);
-      if (!rs->def.applies(facts.body_kind[b])) {
-        throw Error(ErrorCode::kValidation, "ruleset \"" + scheme + "\" does not apply to " + id + ", a " +
-                                                to_string(facts.body_kind[b]));
-      }
-      batch.bodies.push_back(b);
-    }
-  }
-  return Impl::certify_batch(*state, scheme, batch, year, preview);
+  CertifyOptions options;
+  options.preview = preview;
+  return certify_all(scheme, year, bodies, options);
 }
 
 nlohmann::json Workspace::export_bundle() const { return write_bundle(impl_->current()->model()); }

@@ -23,6 +23,8 @@ namespace detail { class Permissions; }
 
 struct Workspace::Impl {
   explicit Impl(std::unique_ptr<detail::Store> s);
+  // A workspace on `s` that starts from `model` (a scenario's base), not from what `s` holds.
+  Impl(std::unique_ptr<detail::Store> s, std::shared_ptr<const Model> model);
 
   // The latest snapshot this process knows, without asking the store.
   std::shared_ptr<const detail::State> snapshot() const { return std::atomic_load(&state_); }
@@ -70,8 +72,10 @@ struct Workspace::Impl {
   static void check(const Model& merged, const detail::Origins& origins, std::vector<Issue>& issues);
 
   // Certifies a batch with an evaluator that also answers certified() and indicator().
+  // `version`, when given, replaces the version in force (parameters replaced).
   static CertificationTable certify_batch(const detail::State& state, const std::string& scheme,
-                                          const detail::Batch& batch, int year, bool preview);
+                                          const detail::Batch& batch, int year, bool preview,
+                                          const detail::CompiledVersion* version = nullptr);
 
   // The user `id` of model `m`; NotFoundError when there is none.
   static const User& acting_user(const Model& m, const std::string& id);

@@ -214,6 +214,29 @@ static void test_reads(void) {
   EXPECT(ws, "evaluate", "{\"expression\": \"1 +\", \"body\": \"022104\", \"year\": 2022}", CP_PARSE_ERROR,
          "\"column\":");
   EXPECT(ws, "evaluate", "{\"expression\": \"1 / 0\", \"body\": \"022104\", \"year\": 2022}", CP_OK, "null");
+  /* Explain and what-if. */
+  EXPECT(ws, "explain", "{\"target\": \"fam_spend_per_inhabitant\", \"body\": \"022205\", \"year\": 2022}", CP_OK,
+         "\"indicator\":\"fam_spend_per_inhabitant\"");
+  EXPECT(ws, "explain", "{\"target\": \"population / 0\", \"body\": \"022205\", \"year\": 2022}", CP_OK,
+         "\"null_reason\":\"division by zero: 0 is 0 for 022205 in 2022\"");
+  EXPECT(ws, "explain", "{\"target\": \"fam_spend_per_inhabitnt\", \"body\": \"022205\", \"year\": 2022}",
+         CP_NOT_FOUND, "did you mean");
+  EXPECT(ws, "certify", "{\"body\": \"022104\", \"scheme\": \"family-in-trentino\", \"year\": 2022, \"explain\": true}",
+         CP_OK, "\"explanation\":{");
+  EXPECT(ws, "certify",
+         "{\"body\": \"022104\", \"scheme\": \"family-in-trentino\", \"year\": 2022, "
+         "\"parameters\": {\"punti_minimi_sopra_soglia\": 50}}",
+         CP_OK, "\"passed\":true");
+  EXPECT(ws, "certify_all",
+         "{\"scheme\": \"family-in-trentino\", \"year\": 2022, \"parameters\": {\"soglia\": 1}}", CP_NOT_FOUND,
+         "its parameters are");
+  EXPECT(ws, "certify_all",
+         "{\"scheme\": \"family-in-trentino\", \"year\": 2022, \"parameters\": {\"soglia_popolazione\": \"1\"}}",
+         CP_USAGE_ERROR, "must be a number");
+  EXPECT(ws, "run_cases", args_of("{\"path\": \"%s\"}", path_in(source_dir, "examples/cases/family-in-trentino.cases.json")),
+         CP_OK, "\"failed\":0");
+  EXPECT(ws, "run_cases", args_of("{\"path\": \"%s\"}", path_in(source_dir, "tests/cases/failing.cases.json")),
+         CP_OK, "\"failed\":3");
   EXPECT(ws, "body", "{\"id\": \"022104\"}", CP_OK, "\"kind\":\"municipality\"");
   EXPECT(ws, "body", "{\"id\": \"nope\"}", CP_NOT_FOUND, "\"error\":\"NotFoundError\"");
   EXPECT(ws, "plan", "{\"id\": \"pf-022205-2022\"}", CP_OK, "\"body\":\"022205\"");

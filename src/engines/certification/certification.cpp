@@ -83,9 +83,34 @@ nlohmann::json CertificationReport::to_json() const {
                    {"threshold", optional_number(r.threshold)},
                    {"points", r.points},
                    {"message", r.message}});
+    if (r.explanation) arr.back()["explanation"] = r.explanation->to_json();
   }
   j["rules"] = std::move(arr);
+  if (min_points_explanation) j["min_points_explanation"] = min_points_explanation->to_json();
   return j;
+}
+
+nlohmann::json CertificationComparison::to_json() const {
+  return {{"gained", gained}, {"lost", lost}, {"points_delta", points_delta}};
+}
+
+CertificationComparison CertificationTable::compare(const CertificationTable& other) const {
+  // Both tables list their bodies sorted by id: one merge.
+  CertificationComparison c;
+  std::size_t i = 0, k = 0;
+  while (i < size() || k < other.size()) {
+    const bool here = i < size() && (k >= other.size() || bodies[i] <= other.bodies[k]);
+    const bool there = k < other.size() && (i >= size() || other.bodies[k] <= bodies[i]);
+    const bool before = here && passed[i];
+    const bool after = there && other.passed[k];
+    const std::string& body = here ? bodies[i] : other.bodies[k];
+    if (after && !before) c.gained.push_back(body);
+    if (before && !after) c.lost.push_back(body);
+    if (here && there && points[i] != other.points[k]) c.points_delta[body] = other.points[k] - points[i];
+    if (here) ++i;
+    if (there) ++k;
+  }
+  return c;
 }
 
 std::string RuleColumn::message(std::size_t i) const {
@@ -394,7 +419,8 @@ std::shared_ptr<const RulesetSet> RulesetSet::build(const Model& m, const Origin
                                                     std::vector<Issue>& issues, const Vocabulary* given) {
   auto set = std::make_shared<RulesetSet>();
   Reader r(issues);
-  const Vocabulary base = given ? *given : Vocabulary::from_model(m);
+  set->vocabulary_ = std::make_shared<const Vocabulary>(given ? *given : Vocabulary::from_model(m));
+  const Vocabulary& base = *set->vocabulary_;
   for (const auto& [id, definition] : m.rulesets) {
     const std::string path = origins.of("rulesets", id);
     auto rs = parse_ruleset(definition, path, r);
@@ -470,17 +496,57 @@ const CompiledRuleset* RulesetSet::find(const std::string& id) const {
   return it == rulesets_.end() ? nullptr : &it->second;
 }
 
-CertificationTable RulesetSet::evaluate(Evaluator& ev, const std::string& scheme, const Batch& batch, int year,
-                                          bool preview) const {
+namespace {
+
+[[noreturn]] void no_version(const CompiledRuleset& rs, int year) {
+  throw Error(ErrorCode::kNotFound, "ruleset \"" + rs.def.id + "\" has no version in force in " + std::to_string(year) +
+                                        (rs.versions.empty() ? std::string()
+                                                             : " (the first starts in " +
+                                                                   std::to_string(rs.versions.front().def.from) + ")"));
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledVersion> RulesetSet::with_parameters(const std::string& scheme, int year,
+                                                                   const std::map<std::string, double>& parameters) const {
   const CompiledRuleset* rs = find(scheme);
   if (!rs) throw NotFoundError("ruleset", scheme);
   const CompiledVersion* version = rs->version_for(year);
-  if (!version) {
-    throw Error(ErrorCode::kNotFound, "ruleset \"" + scheme + "\" has no version in force in " + std::to_string(year) +
-                                          (rs->versions.empty() ? std::string()
-                                                                : " (the first starts in " +
-                                                                      std::to_string(rs->versions.front().def.from) + ")"));
+  if (!version) no_version(*rs, year);
+  std::vector<Issue> issues;
+  for (const auto& [name, value] : parameters) {
+    if (!version->def.parameters.count(name)) {
+      std::vector<std::string> known;
+      for (const auto& kv : version->def.parameters) known.push_back(kv.first);
+      throw NotFoundError("parameter", name,
+                          " in the " + std::to_string(version->def.from) + " version of " + scheme +
+                              (known.empty() ? std::string(", which has no parameters")
+                                             : "; its parameters are " + join(known, ", ") + did_you_mean(name, known)));
+    }
+    if (!std::isfinite(value)) issues.push_back({"parameters." + name, "expected a finite number"});
   }
+  if (!issues.empty()) throw ValidationError(std::move(issues));
+  Vocabulary vocab = vocabulary_ ? *vocabulary_ : Vocabulary{};
+  vocab.parameters = version->def.parameters;
+  for (const auto& [name, value] : parameters) vocab.parameters[name] = value;
+  auto out = std::make_shared<CompiledVersion>();
+  out->def = version->def;
+  out->def.parameters = vocab.parameters;
+  // The texts compiled before compile again: only the parameters' values differ.
+  for (const auto& rule : version->rules) {
+    const std::string& text = rule.def.check ? *rule.def.check : *rule.def.score;
+    out->rules.push_back({rule.def, compile_text(text, scheme + "." + rule.def.id, vocab)});
+  }
+  if (version->min_points) out->min_points = compile_text(*version->def.min_points, scheme + ".min_points", vocab);
+  return out;
+}
+
+CertificationTable RulesetSet::evaluate(Evaluator& ev, const std::string& scheme, const Batch& batch, int year,
+                                          bool preview, const CompiledVersion* given) const {
+  const CompiledRuleset* rs = find(scheme);
+  if (!rs) throw NotFoundError("ruleset", scheme);
+  const CompiledVersion* version = given ? given : rs->version_for(year);
+  if (!version) no_version(*rs, year);
   const std::size_t n = batch.bodies.size();
   CertificationTable table;
   table.scheme = scheme;
@@ -578,6 +644,9 @@ EvalOptions certification_options(const RulesetSet& rulesets, const IndicatorSet
   EvalOptions options;
   options.preview = preview;
   options.indicator = [&indicators](const std::string& id, int year) { return indicators.formula(id, year); };
+  options.formula_text = [&indicators](const std::string& id, int year) {
+    return indicators.formula_source(id, year);
+  };
   options.certified = [&rulesets, preview, self](const std::string& scheme, const Batch& batch, int year) {
     std::vector<double> out(batch.bodies.size(), kNull);
     const CompiledRuleset* rs = rulesets.find(scheme);

@@ -45,13 +45,22 @@ class RulesetSet {
   const CompiledRuleset* find(const std::string& id) const;
   const std::map<std::string, CompiledRuleset>& all() const { return rulesets_; }
 
-  /// Evaluates `scheme` for every body of `batch` in `year`, all at once.
-  /// Throws Error when the scheme does not exist or has no version in force.
+  /// Evaluates `scheme` for every body of `batch` in `year`, all at once, under `version`
+  /// (by default the one in force). Throws Error when the scheme does not exist or has no
+  /// version in force.
   CertificationTable evaluate(Evaluator& ev, const std::string& scheme, const Batch& batch, int year,
-                              bool preview) const;
+                              bool preview, const CompiledVersion* version = nullptr) const;
+
+  /// The version of `scheme` in force in `year` with `parameters` replacing its own, its rules
+  /// compiled again. NotFoundError for an unknown scheme or a parameter the version does not
+  /// have (naming the ones it has); ValidationError for a value that is not finite.
+  std::shared_ptr<const CompiledVersion> with_parameters(const std::string& scheme, int year,
+                                                         const std::map<std::string, double>& parameters) const;
 
  private:
   std::map<std::string, CompiledRuleset> rulesets_;
+  // The names the rules were compiled against, for compiling them again.
+  std::shared_ptr<const Vocabulary> vocabulary_;
 };
 
 /// Options for an evaluator that also answers certified() from `rulesets`; `self` must be set

@@ -88,15 +88,22 @@ nlohmann::json IndicatorTable::to_json() const {
   return arr;
 }
 
+namespace {
+
+// A CSV field: quoted when it holds a comma, a quote or a line break.
+std::string csv_text(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+}  // namespace
+
 std::string IndicatorTable::to_csv() const {
   std::ostringstream out;
   out << "indicator,body,year,value,target_met\n";
-  auto field = [](const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
+  const auto field = csv_text;
   for (std::size_t i = 0; i < size(); ++i) {
     const int code = indicator_codes_[i];
     out << field(indicator_names_[code]) << ',' << field(body_names_[body_codes_[i]]) << ',' << years_[i] << ','
@@ -104,6 +111,92 @@ std::string IndicatorTable::to_csv() const {
         << (target_met_[i] < 0 ? "" : target_met_[i] ? "true" : "false") << '\n';
   }
   return out.str();
+}
+
+namespace {
+
+// The row order of a table by (indicator id, body id, year), whatever order its codes are in.
+std::vector<std::size_t> sorted_rows(const IndicatorTable& t) {
+  auto ranks = [](const std::vector<std::string>& names) {
+    std::vector<std::size_t> order(names.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
+    std::vector<std::size_t> rank(names.size());
+    for (std::size_t r = 0; r < order.size(); ++r) rank[order[r]] = r;
+    return rank;
+  };
+  const auto indicator_rank = ranks(t.indicator_names());
+  const auto body_rank = ranks(t.body_names());
+  std::vector<std::size_t> rows(t.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const auto& ic = t.indicator_codes();
+  const auto& bc = t.body_codes();
+  const auto& years = t.years();
+  auto key = [&](std::size_t i) { return std::make_tuple(indicator_rank[ic[i]], body_rank[bc[i]], years[i]); };
+  if (!std::is_sorted(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); })) {
+    std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  }
+  return rows;
+}
+
+std::optional<double> value_of(const IndicatorTable& t, std::size_t i) {
+  const double v = t.values()[i];
+  return std::isnan(v) ? std::nullopt : std::optional<double>(v);
+}
+
+}  // namespace
+
+IndicatorComparison IndicatorTable::compare(const IndicatorTable& other) const {
+  const auto a = sorted_rows(*this);
+  const auto b = sorted_rows(other);
+  auto key = [](const IndicatorTable& t, std::size_t i) {
+    return std::tie(t.indicator_names_[t.indicator_codes_[i]], t.body_names_[t.body_codes_[i]], t.years_[i]);
+  };
+  IndicatorComparison out;
+  std::size_t i = 0, k = 0;
+  while (i < a.size() || k < b.size()) {
+    const bool here = i < a.size() && (k >= b.size() || !(key(other, b[k]) < key(*this, a[i])));
+    const bool there = k < b.size() && (i >= a.size() || !(key(*this, a[i]) < key(other, b[k])));
+    IndicatorChange change;
+    if (here) {
+      change.indicator = indicator_names_[indicator_codes_[a[i]]];
+      change.body = body_names_[body_codes_[a[i]]];
+      change.year = years_[a[i]];
+      change.base = value_of(*this, a[i]);
+    } else {
+      change.indicator = other.indicator_names_[other.indicator_codes_[b[k]]];
+      change.body = other.body_names_[other.body_codes_[b[k]]];
+      change.year = other.years_[b[k]];
+    }
+    if (there) change.other = value_of(other, b[k]);
+    if (change.base != change.other) {
+      if (change.base && change.other) change.delta = *change.other - *change.base;
+      out.rows.push_back(std::move(change));
+    }
+    if (here) ++i;
+    if (there) ++k;
+  }
+  return out;
+}
+
+nlohmann::json IndicatorComparison::to_json() const {
+  auto arr = nlohmann::json::array();
+  auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  for (const auto& r : rows) {
+    arr.push_back({{"indicator", r.indicator}, {"body", r.body}, {"year", r.year}, {"base", opt(r.base)},
+                   {"other", opt(r.other)}, {"delta", opt(r.delta)}});
+  }
+  return arr;
+}
+
+std::string IndicatorComparison::to_csv() const {
+  std::string out = "indicator,body,year,base,other,delta\n";
+  auto field = [](const std::optional<double>& v) { return v ? format_value(*v, -1) : std::string(); };
+  for (const auto& r : rows) {
+    out += csv_text(r.indicator) + "," + csv_text(r.body) + "," + std::to_string(r.year) + "," +
+           field(r.base) + "," + field(r.other) + "," + field(r.delta) + "\n";
+  }
+  return out;
 }
 
 void IndicatorTable::reserve(std::size_t rows) {
@@ -265,6 +358,14 @@ const CNode* IndicatorSet::formula(const std::string& id, int year) const {
     if (!from || *from <= year) best = &ci->formulas[k];
   }
   return best;
+}
+
+std::pair<const std::string*, std::optional<int>> IndicatorSet::formula_source(const std::string& id, int year) const {
+  const CompiledIndicator* ci = find(id);
+  if (!ci) return {nullptr, std::nullopt};
+  const IndicatorFormula* f = ci->def.formula_for(year);
+  if (!f) return {nullptr, std::nullopt};
+  return {&f->formula, f->from};
 }
 
 IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::string>& ids,

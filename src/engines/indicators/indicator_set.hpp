@@ -33,6 +33,8 @@ class IndicatorSet {
   const CompiledIndicator* find(const std::string& id) const;
   /// The compiled formula of `id` that applies in `year`, or nullptr.
   const CNode* formula(const std::string& id, int year) const;
+  /// The text of that formula and the `from` of its version; {nullptr, nullopt} when none applies.
+  std::pair<const std::string*, std::optional<int>> formula_source(const std::string& id, int year) const;
   const std::map<std::string, CompiledIndicator>& all() const { return indicators_; }
 
   /// Computes the indicators (all when `ids` is empty) for the bodies of their levels (narrowed
