@@ -88,7 +88,9 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-bool valid_utf8(const std::string& s) {
+bool valid_utf8(const std::string& s) { return invalid_utf8_at(s) == std::string::npos; }
+
+std::size_t invalid_utf8_at(const std::string& s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;
@@ -108,18 +110,18 @@ bool valid_utf8(const std::string& s) {
     } else if ((c & 0xF8) == 0xF0) {
       extra = 3, min = 0x10000, cp = c & 0x07;
     } else {
-      return false;
+      return i;
     }
-    if (i + static_cast<std::size_t>(extra) >= n) return false;
+    if (i + static_cast<std::size_t>(extra) >= n) return i;
     for (int k = 1; k <= extra; ++k) {
       const unsigned char cc = p[i + static_cast<std::size_t>(k)];
-      if ((cc & 0xC0) != 0x80) return false;
+      if ((cc & 0xC0) != 0x80) return i;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
     i += static_cast<std::size_t>(extra) + 1;
   }
-  return true;
+  return std::string::npos;
 }
 
 std::string format_number(double value, int decimals) {

@@ -22,6 +22,8 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 std::string join(const std::vector<std::string>& items, const std::string& sep);
 /// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool valid_utf8(const std::string& s);
+/// The byte offset of the first malformed UTF-8 sequence of `s`, or std::string::npos.
+std::size_t invalid_utf8_at(const std::string& s);
 /// `value` with `decimals` digits ("12.35"), or the shortest text that reads back exactly when
 /// decimals < 0; "" for NaN.
 std::string format_number(double value, int decimals);

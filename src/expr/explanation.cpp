@@ -18,7 +18,9 @@ std::string number(double v) {
 // A value as the text tree shows it: whole numbers whole, others to 4 decimals (the JSON keeps
 // every digit).
 std::string readable(double v) {
-  if (v == static_cast<double>(static_cast<long long>(v)) && std::fabs(v) < 1e15) return number(v);
+  // Checked before the cast: converting a double beyond long long's range is undefined.
+  if (!std::isfinite(v) || std::fabs(v) >= 1e15) return number(v);
+  if (v == std::trunc(v)) return number(v);
   char text[64];
   std::snprintf(text, sizeof text, "%.4f", v);
   std::string s = text;

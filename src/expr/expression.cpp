@@ -7,6 +7,7 @@
 
 #include "civicplan/error.hpp"
 #include "civicplan/expression.hpp"
+#include "base/text.hpp"
 #include "expr/ast.hpp"
 
 namespace civicplan {
@@ -29,6 +30,19 @@ class Parser {
  public:
   Parser(const std::string& text, const std::string& source) : text_(text), source_(source) {
     if (text.size() > kMaxExpressionLength) fail(1, 1, "expression is longer than 1 MiB");
+    if (const std::size_t bad = invalid_utf8_at(text); bad != std::string::npos) {
+      // The position of the byte, counted as the lexer counts columns (in characters).
+      int line = 1, column = 1;
+      for (std::size_t i = 0; i < bad; ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+          ++column;
+        }
+      }
+      throw ParseError("malformed UTF-8 byte in the expression", source, line, column);
+    }
     advance();
   }
 

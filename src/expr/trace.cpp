@@ -320,6 +320,12 @@ std::string Evaluator::statistic_reason(const std::string& name, int body, int y
     }
   }
   if (first < 0) return name + " missing for " + id + " in " + year_text(year);
+  if (missing == to - from) {
+    std::string some;
+    for (int k = from; k < to && k < from + 3; ++k) some += (k > from ? ", " : "") + facts_.body_ids[leaves.items[k]];
+    return name + " missing in " + year_text(year) + " for every one of the " + std::to_string(missing) +
+           " leaves of " + id + " (" + some + (missing > 3 ? ", …)" : ")");
+  }
   std::string out = name + " missing for " + facts_.body_ids[first] + " in " + year_text(year) + ", a leaf of " + id;
   if (facts_.body_kind[first] != BodyKind::kMunicipality) {
     out += " (" + a_kind(facts_.body_kind[first]) + " without members in " + year_text(year) + ")";
@@ -344,7 +350,7 @@ std::string Evaluator::plan_hint(const CNode& n, int body, int year) {
   const std::string status = a.plan_status_mask || options_.preview ? "" : "approved ";
   const Csr& scope = facts_.scope(year);
   const bool group = scope.offsets[body + 1] - scope.offsets[body] > 1;
-  return "; no " + kind + status + "plan of " + facts_.body_ids[body] + (group ? "'s scope" : "") + " covers " +
+  return "; no " + status + kind + "plan of " + facts_.body_ids[body] + (group ? "'s scope" : "") + " covers " +
          year_text(year);
 }
 

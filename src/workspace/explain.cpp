@@ -26,13 +26,6 @@ std::shared_ptr<const detail::CompiledVersion> version_for_call(const detail::St
               "ruleset \"" + scheme + "\" does not apply to " + body + ", a " + to_string(kind));
 }
 
-void check_year(int year) {
-  if (year < kMinYear || year > kMaxYear) {
-    throw ValidationError({{"year", "expected a year from " + std::to_string(kMinYear) + " to " +
-                                        std::to_string(kMaxYear) + ", got " + std::to_string(year)}});
-  }
-}
-
 // A single identifier (that is not a literal): a user who means an indicator id.
 bool bare_name(const std::string& s) {
   if (s == "true" || s == "false") return false;
@@ -44,6 +37,13 @@ bool bare_name(const std::string& s) {
 
 }  // namespace
 
+void check_year(int year, const std::string& path) {
+  if (year < kMinYear || year > kMaxYear) {
+    throw ValidationError({{path, "expected a year from " + std::to_string(kMinYear) + " to " +
+                                      std::to_string(kMaxYear) + ", got " + std::to_string(year)}});
+  }
+}
+
 CertificationReport Workspace::certify(const std::string& body, const std::string& scheme, int year,
                                        const CertifyOptions& options) const {
   const auto state = impl_->current();
@@ -53,6 +53,7 @@ CertificationReport Workspace::certify(const std::string& body, const std::strin
   const auto* rs = state->rulesets().find(scheme);
   if (!rs) throw NotFoundError("ruleset", scheme);
   if (!rs->def.applies(facts.body_kind[b])) not_applicable(scheme, body, facts.body_kind[b]);
+  check_year(year);
   const auto replaced = version_for_call(*state, scheme, year, options);
   auto report = Impl::certify_batch(*state, scheme, detail::Batch{"", {b}}, year, options.preview, replaced.get())
                     .report(0);
@@ -79,6 +80,7 @@ CertificationTable Workspace::certify_all(const std::string& scheme, int year, c
   const auto& facts = state->facts();
   const auto* rs = state->rulesets().find(scheme);
   if (!rs) throw NotFoundError("ruleset", scheme);
+  check_year(year);
   detail::Batch batch;
   if (bodies.empty()) {
     batch.key = "applicable:" + scheme;

@@ -227,6 +227,7 @@ std::vector<Indicator> Workspace::indicators() const {
 IndicatorTable Workspace::compute_indicators(const std::vector<std::string>& ids,
                                              const std::vector<std::string>& bodies,
                                              const std::vector<int>& years) const {
+  for (std::size_t i = 0; i < years.size(); ++i) check_year(years[i], "years[" + std::to_string(i) + "]");
   const auto state = impl_->current();
   detail::Evaluator* self = nullptr;
   auto options = detail::certification_options(state->rulesets(), state->indicators(), false, &self);
@@ -240,6 +241,7 @@ std::optional<double> Workspace::evaluate(const std::string& expression, const s
   const auto& facts = state->facts();
   const int b = facts.body(body);
   if (b < 0) throw NotFoundError("body", body);
+  check_year(year);
   const auto vocab = detail::Vocabulary::from_model(state->model());
   const detail::CNode compiled = detail::compile_text(expression, "<expression>", vocab);
   const auto& indicators = state->indicators();

@@ -138,6 +138,9 @@ struct Workspace::Impl {
   std::shared_ptr<const detail::State> state_;
 };
 
+// ValidationError (path "year", or `path`) unless 1800 <= year <= 2200: the years a query may ask.
+void check_year(int year, const std::string& path = "year");
+
 // How many objects of each kind `delta` adds to `current` and how many it replaces.
 ImportSummary summarize(const Model& delta, const Model& current);
 

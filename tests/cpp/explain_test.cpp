@@ -276,6 +276,16 @@ TEST_CASE("a null says where the data is missing", "[explain]") {
   }
 }
 
+TEST_CASE("a district's null names its leaves, and a zero denominator the plans that are missing", "[explain]") {
+  const Workspace ws = examples_workspace();
+  const Explanation e = ws.explain("zone_spend_per_inhabitant", "dist-pianura-est", 2021);
+  CHECK(*e.null_reason ==
+        "population missing in 2021 for every one of the 8 leaves of dist-pianura-est (037003, 037008, 037019, …)");
+  const Explanation share = ws.explain("zone_actual_share", "dist-pianura-est", 2021);
+  CHECK(*share.null_reason == "division by zero: budget(plan_kind: \"zone\") is 0 for dist-pianura-est in 2021; "
+                              "no approved zone plan of dist-pianura-est's scope covers 2021");
+}
+
 TEST_CASE("an Explanation as JSON and as text", "[explain]") {
   const Workspace ws = examples_workspace();
   const Explanation e = ws.explain("zone_spend_per_inhabitant", "dist-pianura-est", 2019);
@@ -292,6 +302,19 @@ TEST_CASE("an Explanation as JSON and as text", "[explain]") {
   CHECK_THAT(text, Catch::Contains("· statistic "));
 }
 
+TEST_CASE("the text tree writes numbers beyond an integer's range in full", "[explain]") {
+  const Workspace ws = examples_workspace();
+  // Found by fuzz_expression: a literal of 84 digits was cast to an integer before it was
+  // compared with the range that integers can hold.
+  const std::string huge = "1" + std::string(83, '6');
+  const Explanation e = ws.explain("3 < " + huge, "dist-pianura-est", 2019);
+  REQUIRE(e.value);
+  CHECK(*e.value == 1.0);
+  CHECK_THAT(e.to_text(), Catch::Contains("1.66666666666667e+83"));
+  const Explanation big = ws.explain("2 * 1e300 * 1e300", "dist-pianura-est", 2019);
+  CHECK_NOTHROW(big.to_text());
+}
+
 TEST_CASE("explain rejects what it cannot explain, saying why", "[explain]") {
   const Workspace ws = examples_workspace();
   CHECK_THROWS_AS(ws.explain("fam_spend_per_inhabitant", "nobody", 2022), NotFoundError);
@@ -302,6 +325,17 @@ TEST_CASE("explain rejects what it cannot explain, saying why", "[explain]") {
     CHECK_THAT(std::string(e.what()), Catch::Contains("did you mean \"fam_spend_per_inhabitant\""));
   }
   CHECK_THROWS_AS(ws.explain("budget( / 2", "022205", 2022), ParseError);
+  // Malformed UTF-8 (here in a string argument) is refused before it reaches an explanation,
+  // whose JSON could not hold it: found by fuzz_expression.
+  for (const auto* text : {"budget(source: \"stat\xff\xffe\")", "population +\n \xc3"}) {
+    try {
+      ws.explain(text, "022205", 2022);
+      FAIL("expected ParseError");
+    } catch (const ParseError& e) {
+      CHECK_THAT(std::string(e.what()), Catch::Contains("malformed UTF-8"));
+    }
+    CHECK_THROWS_AS(ws.evaluate(text, "022205", 2022), ParseError);
+  }
   CHECK_THROWS_AS(ws.explain("population", "022205", 20220), ValidationError);
   try {
     ws.explain("fam_spend_per_inhabitant", "er", 2019);
@@ -309,6 +343,25 @@ TEST_CASE("explain rejects what it cannot explain, saying why", "[explain]") {
   } catch (const ValidationError& e) {
     CHECK_THAT(std::string(e.what()), Catch::Contains("computed for municipality, district, province; er is a region"));
   }
+}
+
+TEST_CASE("every query refuses a year outside 1800..2200, naming it", "[explain]") {
+  // A year far out once overflowed the evaluator's day arithmetic (found by fuzz_c_api).
+  const Workspace ws = examples_workspace();
+  auto path_of = [](auto&& f) {
+    try {
+      f();
+    } catch (const ValidationError& e) {
+      return e.issues().at(0).path;
+    }
+    return std::string("no error");
+  };
+  CHECK(path_of([&] { ws.compute_indicators({}, {"pat"}, {2022, 1146310477}); }) == "years[1]");
+  CHECK(path_of([&] { ws.evaluate("completion()", "pat", 1799); }) == "year");
+  CHECK(path_of([&] { ws.certify("022205", "family-in-trentino", 2201); }) == "year");
+  CHECK(path_of([&] { ws.certify_all("family-in-trentino", -5); }) == "year");
+  CHECK(path_of([&] { ws.explain("completion()", "pat", 1146310477); }) == "year");
+  CHECK(ws.compute_indicators({}, {"pat"}, {1800, 2200}).size() > 0);
 }
 
 TEST_CASE("certify with explain attaches an explanation to every rule", "[explain][certification]") {
