@@ -12,7 +12,7 @@ set(CIVICPLAN_LAYER_HEADERS_io bundle opendata execution)
 set(CIVICPLAN_LAYER_HEADERS_store)
 set(CIVICPLAN_LAYER_HEADERS_facts)
 set(CIVICPLAN_LAYER_HEADERS_expr expression explain)
-set(CIVICPLAN_LAYER_HEADERS_engines indicator certification practices lifecycle)
+set(CIVICPLAN_LAYER_HEADERS_engines indicator certification practices lifecycle chart)
 set(CIVICPLAN_LAYER_HEADERS_workspace workspace cases civicplan)
 
 set(CIVICPLAN_LAYER_VIEWS ${PROJECT_BINARY_DIR}/layers)

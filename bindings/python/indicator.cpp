@@ -165,10 +165,12 @@ void bind_indicator(py::module_& m) {
             d["years"] = to_array(t.years());
             d["values"] = to_array(t.values());
             d["target_met"] = to_array(t.target_met());
+            d["decimals"] = t.decimals();
             return d;
           },
           "The table's columns as numpy arrays: indicator and body codes into their name lists, "
-          "years, values (NaN where null) and target_met (-1 where null, else 0 or 1).")
+          "years, values (NaN where null), target_met (-1 where null, else 0 or 1) and the "
+          "display decimals of each indicator code (-1 when unset).")
       .def(
           "_frame_columns",
           [](const IndicatorTable& t) {

@@ -523,6 +523,16 @@ void bind_workspace_evaluation(py::class_<Workspace, WorkspacePtr>& cls) {
           "compute_indicators() and evaluate() give. Raises NotFoundError, ParseError or "
           "ValidationError.")
       .def(
+          "report",
+          [](const Workspace& ws, const std::string& body, int year, const std::string& lang) {
+            return with_workspace(ws, [&] { return ws.report(body, year, lang); });
+          },
+          py::arg("body"), py::arg("year"), py::arg("lang") = "it",
+          "The report of ``body`` in ``year`` as one self-contained HTML page (str): inline CSS "
+          "and SVG charts, no script, no request to any other address, so a CMS can embed it and "
+          "it prints well. ``lang`` is \"it\" or \"en\" (the page's own words; the data's "
+          "labels stay as they are). Raises NotFoundError or ValidationError.")
+      .def(
           "scenario",
           [](const Workspace& ws, const py::object& changes) {
             nlohmann::json j;

@@ -5,6 +5,7 @@
 #include "civicplan/bundle.hpp"
 #include "civicplan/cases.hpp"
 #include "civicplan/certification.hpp"
+#include "civicplan/chart.hpp"
 #include "civicplan/date.hpp"
 #include "civicplan/error.hpp"
 #include "civicplan/expression.hpp"

@@ -135,6 +135,14 @@ class CIVICPLAN_API Workspace {
   /// computed for).
   Explanation explain(const std::string& target, const std::string& body, int year, bool preview = false) const;
 
+  /// The report of `body` in `year` (DESIGN §18): one self-contained HTML5 page (inline CSS and
+  /// SVG, no script, no request to any other address) with the plans of the year, actions by
+  /// area, funding by source, the indicators over the years beside the body's district,
+  /// province and region, completion, certification, citizens' ratings, a map and, for a group,
+  /// its members ranked. `lang` is "it" or "en": the page's own words; the data's labels stay
+  /// as they are. Throws NotFoundError (body), ValidationError (lang, a year outside 1800..2200).
+  std::string report(const std::string& body, int year, const std::string& lang = "it") const;
+
   /// What if: an in-memory workspace holding this workspace's current state plus `changes`, a
   /// bundle fragment (`format` and `version` may be left out) imported as import_bundle()
   /// would. The state is shared, not copied: the scenario pays for what the changes replace.

@@ -29,6 +29,7 @@ namespace Civicplan;
  * @method array certifyAll(string $scheme, int $year, array|string|null $bodies = null, bool $preview = false, ?array $parameters = null)
  * @method float|int|null evaluate(string $expression, string $body, int $year, bool $preview = false)
  * @method array explain(string $target, string $body, int $year, bool $preview = false)
+ * @method string report(string $body, int $year, string $lang = 'it')
  * @method array runCases(string $path)
  * @method bool refresh()
  * @method array body(string $id)

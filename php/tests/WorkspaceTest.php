@@ -88,6 +88,24 @@ final class WorkspaceTest extends TestCase
         $this->assertSame(0, $run['failed']);
     }
 
+    public function testWritesTheReportPageACmsEmbeds(): void
+    {
+        $ws = self::family();
+        $html = $ws->report('022104', 2022);
+        $this->assertStringStartsWith("<!DOCTYPE html>\n<html lang=\"it\">", $html);
+        $this->assertStringNotContainsString('<script', $html);
+        $this->assertStringNotContainsString('https://', $html);
+        $this->assertSame(substr_count($html, '<svg '), substr_count($html, '-desc">'));
+        $this->assertStringContainsString('<h1>Levico Terme</h1>', $html);
+        $this->assertStringContainsString('Funding by source', $ws->report('022104', 2022, lang: 'en'));
+        try {
+            $ws->report('022104', 2022, 'fr');
+            $this->fail('no ValidationError');
+        } catch (ValidationError $error) {
+            $this->assertSame('lang', $error->getIssues()[0]['path']);
+        }
+    }
+
     public function testABadBundleIsAValidationErrorWithJsonPaths(): void
     {
         $ws = self::family();

@@ -79,6 +79,7 @@ from ._civicplan import (
 )
 from ._repr import install as _install_reprs
 from ._tables import install as _install_tables
+from ._notebook import install as _install_notebook
 
 __version__: str = _civicplan.__version__
 
@@ -150,3 +151,4 @@ del _view
 
 _install_reprs()
 _install_tables()
+_install_notebook()

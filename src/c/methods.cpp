@@ -258,6 +258,12 @@ std::vector<Method> make_methods() {
          return ws.explain(a.string("target"), a.string("body"), a.integer("year"), a.boolean("preview")).to_json();
        },
        "Why an indicator or an expression has its value for a body in a year: the explanation tree."},
+      {"report", {kBody, kYear, {"lang", Type::kString, "\"it\""}},
+       [](Workspace& ws, const Arguments& a) {
+         return nlohmann::json(ws.report(a.string("body"), a.integer("year"), a.string("lang")));
+       },
+       "The report of a body in a year: one self-contained HTML page (inline CSS and SVG, no script), "
+       "as a JSON string; lang \"it\" or \"en\"."},
       {"run_cases", {{"path", Type::kString, nullptr}},
        [](Workspace&, const Arguments& a) { return run_cases(a.string("path")).to_json(); },
        "Run a civicplan-cases file (in its own in-memory workspace): every case with passed, expected and got."},

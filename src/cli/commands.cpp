@@ -477,6 +477,26 @@ const std::vector<Verb>& verbs() {
          "civicplan record family.db progress.csv actuals.csv --user editor-levico",
          "civicplan record family.db --plan pf-022104-2022 --action az01 --date 2022-06-30 --completion 50"}},
        run_record},
+      {{"report",
+        "Write the HTML report of a body's plans in a year.",
+        "Writes one self-contained HTML5 page (inline CSS and SVG charts, no script, no\n"
+        "request to any other address) for citizens and councils: the plans of the year\n"
+        "with status and approval act, actions by area, funding by source (planned beside\n"
+        "reported), the indicators over the years beside the body's district, province and\n"
+        "region, completion, certification and what is still missing, citizens' ratings, a\n"
+        "map of places and located actions and, for a district, province or region, its\n"
+        "members ranked. Every chart has a title, a description and its numbers as a table.\n"
+        "--lang sets the page's own words; the data's labels stay as they are. Without\n"
+        "--out the page goes to standard output.",
+        {{"DB", "the workspace file (SQLite) or a PostgreSQL URI; it must exist"}},
+        {{"read-only", "", "open DB read-only: nothing is written to it", {}},
+         {"body", "B", "the body", {}},
+         {"year", "Y", "the year", {}},
+         {"lang", "LANG", "the page's language (default it)", {"it", "en"}},
+         {"out", "FILE", "write the page to FILE (atomically) instead of standard output", {}}},
+        {"civicplan report family.db --body 022104 --year 2022 --out levico-2022.html",
+         "civicplan report zone.db --body dist-pianura-est --year 2019 --lang en --out pianura-est.html"}},
+       run_report},
       {{"search",
         "Find approved actions by text, category, kind of body, population and year.",
         "Searches the actions of approved and archived plans. The words after DB are the\n"

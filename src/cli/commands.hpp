@@ -50,6 +50,7 @@ int run_history(const Args& args, Io& io);
 int run_search(const Args& args, Io& io);
 int run_recommend(const Args& args, Io& io);
 int run_record(const Args& args, Io& io);
+int run_report(const Args& args, Io& io);
 
 // Shared by the verbs.
 

@@ -214,6 +214,12 @@ static void test_reads(void) {
   EXPECT(ws, "evaluate", "{\"expression\": \"1 +\", \"body\": \"022104\", \"year\": 2022}", CP_PARSE_ERROR,
          "\"column\":");
   EXPECT(ws, "evaluate", "{\"expression\": \"1 / 0\", \"body\": \"022104\", \"year\": 2022}", CP_OK, "null");
+  /* The report: an HTML page as a JSON string. */
+  EXPECT(ws, "report", "{\"body\": \"022104\", \"year\": 2022}", CP_OK, "\"<!DOCTYPE html>\\n<html lang=\\\"it\\\">");
+  EXPECT(ws, "report", "{\"body\": \"022104\", \"year\": 2022, \"lang\": \"en\"}", CP_OK, "Funding by source");
+  EXPECT(ws, "report", "{\"body\": \"022104\", \"year\": 2022, \"lang\": \"fr\"}", CP_VALIDATION_ERROR,
+         "\"path\":\"lang\"");
+  EXPECT(ws, "report", "{\"body\": \"nowhere\", \"year\": 2022}", CP_NOT_FOUND, "\"id\":\"nowhere\"");
   /* Explain and what-if. */
   EXPECT(ws, "explain", "{\"target\": \"fam_spend_per_inhabitant\", \"body\": \"022205\", \"year\": 2022}", CP_OK,
          "\"indicator\":\"fam_spend_per_inhabitant\"");
