@@ -29,8 +29,8 @@ CIVICPLAN_API std::string format_number(double value, int decimals, Lang lang);
 /// (rounded to the euro).
 CIVICPLAN_API std::string format_euros(Money amount, Lang lang, bool cents = true);
 
-/// An axis whose ticks are 1, 2 or 5 times a power of ten and cover [lo, hi] (including 0 when
-/// the range starts at or crosses it). `min` and `max` are the first and last tick.
+/// An axis whose ticks are 1, 2 or 5 times a power of ten and cover [lo, hi].
+/// `min` and `max` are the first and last tick; pass 0 as `lo` to start at zero.
 struct Axis {
   double min = 0;
   double max = 1;
@@ -93,6 +93,9 @@ struct DotMap {
   std::string description;
   std::vector<std::string> groups;  ///< legend order; every point's group is one of them
   std::vector<MapPoint> points;
+  /// Context drawn under the points and named on the map (the towns), not numbered and not in
+  /// the table; they widen the map's extent only when there are points.
+  std::vector<MapPoint> landmarks;
   Lang lang = Lang::kItalian;
 };
 

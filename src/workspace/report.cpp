@@ -278,6 +278,15 @@ std::string Workspace::report(const std::string& body, int year, const std::stri
     d.places.push_back({place.name, place.category, place.location});
   }
 
+  // The towns of the scope, named on the map.
+  for (const auto& id : scope_list) {
+    const auto it = model.bodies.find(id);
+    if (it != model.bodies.end() && it->second.location &&
+        (it->second.kind == BodyKind::kMunicipality || scope_list.size() == 1)) {
+      d.landmarks.push_back({it->second.name, "", *it->second.location});
+    }
+  }
+
   // A group's members ranked on its main indicators: those with a target first.
   if (d.body.kind != BodyKind::kMunicipality) {
     std::map<BodyKind, std::vector<std::string>> direct, below;

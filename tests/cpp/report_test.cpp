@@ -111,6 +111,18 @@ TEST_CASE("a chart is SVG with a title, a description and its numbers as a table
   CHECK_THROWS_AS(render_table(bad), ValidationError);
 }
 
+TEST_CASE("a chart of counts ticks at whole numbers", "[report][chart]") {
+  Chart c;
+  c.id = "r";
+  c.title = "Valutazioni";
+  c.description = "Una valutazione da 4";
+  c.categories = {"5", "4", "3"};
+  c.series = {{"valutazioni", {0.0, 1.0, 0.0}}};
+  const std::string svg = render_svg(c);
+  CHECK_THAT(svg, Catch::Contains(">1</text>"));
+  CHECK(svg.find(">0,5</text>") == std::string::npos);
+}
+
 TEST_CASE("a line chart draws its target band and tells series apart without colour", "[report][chart]") {
   Chart c;
   c.kind = Chart::Kind::kLines;
@@ -151,6 +163,10 @@ TEST_CASE("a dot map projects the points, with a scale bar and its points as a t
   CHECK_THAT(svg, Catch::Contains(">N</text>"));
   const std::string table = render_table(m);
   CHECK_THAT(table, Catch::Contains("<th scope=\"row\">Parco</th><td>luogo</td><td class=\"num\" data-value=\"46.0103\">46,01030</td>"));
+  DotMap towns = m;
+  towns.landmarks = {{"Levico Terme", "", {46.0103, 11.3012}}};
+  CHECK_THAT(render_svg(towns), Catch::Contains("font-style=\"italic\">Levico Terme</text>"));
+  CHECK(render_table(towns) == table);  // context, not data: the table lists the points only
   DotMap empty = m;
   empty.points.clear();
   CHECK_THAT(render_svg(empty), Catch::Contains("Nessun punto da mostrare"));

@@ -295,3 +295,43 @@ def test_plot_draws_one_line_per_body(ws):
         table.plot("fam_spend_per_inhabitant", bodies="xyz")
     every = table.plot("fam_spend_per_inhabitant")
     assert len(every.get_lines()) == 3
+
+
+def contrast(hex_colour, background=(255, 255, 255)):
+    """WCAG 2.1 contrast ratio of a #rrggbb colour against the background."""
+    def luminance(rgb):
+        def channel(c):
+            c = c / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = (channel(c) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    rgb = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    lighter, darker = sorted((luminance(rgb), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_text_and_marks_have_enough_contrast(ws):
+    import re
+
+    html = ws.report("022104", 2022) + ws.report("dist-pianura-est", 2019)
+    page = parse(html)
+    text_colours, mark_colours = set(), set()
+    root_fill = None
+    for tag, attrs in page.elements:
+        if tag == "svg":
+            root_fill = attrs.get("fill")
+            text_colours.add(root_fill)
+        elif tag == "text" and attrs.get("fill", "").startswith("#"):
+            text_colours.add(attrs["fill"])
+        elif tag in ("circle", "path", "rect") and attrs.get("stroke", "").startswith("#"):
+            # A series' mark: its outline or its fill carries the colour.
+            mark_colours.add(attrs["stroke"])
+    decorative = {"#c8ccd0", "#9aa3ab"}  # gridlines and the map's frame: not information
+    for colour in text_colours:
+        assert contrast(colour) >= 4.5, colour  # WCAG 1.4.3, text
+    for colour in mark_colours - decorative:
+        assert contrast(colour) >= 3, colour    # WCAG 1.4.11, graphical objects
+    css = re.findall(r"--(ink|muted|accent|good|bad):(#[0-9a-f]{6})", html)
+    for name, colour in css:
+        assert contrast(colour) >= 4.5, (name, colour)
+    assert len(mark_colours - decorative) >= 3

@@ -179,6 +179,31 @@ std::string tick_text(double v, const Chart& c, double step) {
   return format_number(v, decimals, c.lang);
 }
 
+// True when every value is a whole number and the chart writes none with decimals: counts,
+// whose axis should not tick at 0.5.
+bool counts_only(const Chart& c) {
+  if (c.format != ValueFormat::kNumber || c.decimals != 0) return false;
+  for (const auto& s : c.series) {
+    for (const auto& v : s.values) {
+      if (v && *v != std::floor(*v)) return false;
+    }
+  }
+  return true;
+}
+
+// nice_axis, with a step of at least 1 for counts.
+Axis value_axis(const Chart& c, double lo, double hi, int max_ticks) {
+  Axis a = nice_axis(lo, hi, max_ticks);
+  if (counts_only(c) && a.step < 1) {
+    a.step = 1;
+    a.min = std::floor(a.min);
+    a.max = std::max(std::ceil(a.max), a.min + 1);
+    a.ticks.clear();
+    for (double t = a.min; t <= a.max; t += 1) a.ticks.push_back(t);
+  }
+  return a;
+}
+
 void check(const Chart& c) {
   std::vector<Issue> issues;
   if (c.id.empty()) issues.push_back({"id", "a chart needs an id, unique in its page"});
@@ -245,7 +270,7 @@ std::string bars(const Chart& c) {
   if (c.kind == Chart::Kind::kStackedBars) {
     for (double t : totals) hi = std::max(hi, t);
   }
-  const Axis axis = nice_axis(lo, hi, 4);
+  const Axis axis = value_axis(c, lo, hi, 4);
   // Room on the right for the largest value label.
   double value_room = 0;
   for (const auto& s : c.series) {
@@ -322,8 +347,11 @@ std::string lines(const Chart& c) {
     if (b) lo = std::min(lo, *b), hi = std::max(hi, *b);
   }
   if (!std::isfinite(lo)) lo = 0, hi = 1;
-  if (lo > 0 && lo < hi * 0.5) lo = 0;  // start at zero unless that squeezes the lines flat
-  const Axis axis = nice_axis(lo, hi, 5);
+  // Zero is always on the axis: a zoomed axis makes a change of a few thousandths look like a
+  // collapse to a citizen.
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  const Axis axis = value_axis(c, lo, hi, 5);
   double left = 12;
   for (double t : axis.ticks) left = std::max(left, text_width(tick_text(t, c, axis.step), kTickFont) + 10);
   const double right = kWidth - 14;
@@ -368,7 +396,8 @@ std::string lines(const Chart& c) {
     out += text(x, bottom + 15, c.categories[k], kTickFont, "fill=\"#444444\"");
     last_end = x + w;
   }
-  for (std::size_t s = 0; s < c.series.size(); ++s) {
+  // The series in reverse order, so the first (the body the page is about) is drawn on top.
+  for (std::size_t s = c.series.size(); s-- > 0;) {
     const std::string col = colour(s);
     const bool strong = c.emphasis && *c.emphasis == s;
     std::string d;
@@ -540,7 +569,9 @@ std::string render_svg(const DotMap& map) {
     lx += 26 + text_width(map.groups[g], kTickFont);
   }
   double lat_min = 90, lat_max = -90, lon_min = 180, lon_max = -180;
-  for (const auto& p : map.points) {
+  std::vector<MapPoint> extent = map.points;
+  extent.insert(extent.end(), map.landmarks.begin(), map.landmarks.end());
+  for (const auto& p : extent) {
     lat_min = std::min(lat_min, p.location.lat), lat_max = std::max(lat_max, p.location.lat);
     lon_min = std::min(lon_min, p.location.lon), lon_max = std::max(lon_max, p.location.lon);
   }
@@ -554,6 +585,13 @@ std::string render_svg(const DotMap& map) {
   proj.scale = std::min((kWidth - 2 * margin) / span_x, (bottom - top) / span_y);
   proj.x0 = kWidth / 2;
   proj.y0 = (top + bottom) / 2;
+  for (const auto& l : map.landmarks) {
+    const double x = proj.x(l.location), y = proj.y(l.location);
+    const double w = text_width(l.label, 10.5);
+    const bool right_side = x + 6 + w < kWidth - 4;
+    out += "<rect x=\"" + num(x - 2.5) + "\" y=\"" + num(y - 2.5) + "\" width=\"5\" height=\"5\" fill=\"#ffffff\" stroke=\"#5c5c5c\"/>" +
+           text(right_side ? x + 6 : x - 6 - w, y + 4, l.label, 10.5, "fill=\"#4a4f55\" font-style=\"italic\"");
+  }
   const bool numbered = map.points.size() <= 60;
   for (std::size_t i = 0; i < map.points.size(); ++i) {
     const auto& p = map.points[i];

@@ -121,8 +121,8 @@ caption{text-align:left;font-weight:600;padding:2px 0;color:var(--muted)}
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 thead th{border-bottom:2px solid #8a9097}
-ul.plans{list-style:none;padding:0;margin:6px 0}
-ul.plans li{border:1px solid var(--line);border-left:4px solid var(--accent);padding:6px 10px;margin:0 0 8px}
+ul.plans{list-style:none;padding:0;margin:6px 0;display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:8px}
+ul.plans li{border:1px solid var(--line);border-left:4px solid var(--accent);padding:6px 10px;break-inside:avoid}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:8px 0}
 .card{border:1px solid var(--line);border-left:4px solid var(--accent);padding:6px 10px}
 .card b{display:block;font-size:1.35rem}
@@ -146,6 +146,15 @@ std::string figure(const Chart& chart, const std::string& note = "") {
 std::string figure(const DotMap& map) {
   return "<div class=\"figures\"><figure><figcaption>" + esc(map.title) + "</figcaption>" + render_svg(map) +
          "</figure><div class=\"scroll\">" + render_table(map) + "</div></div>";
+}
+
+// The decimals an indicator is shown with: its own, else none for whole numbers (counts), else 2.
+int decimals_for(const Indicator& def, const std::vector<std::optional<double>>& values) {
+  if (def.decimals) return *def.decimals;
+  for (const auto& v : values) {
+    if (v && *v != std::floor(*v)) return 2;
+  }
+  return 0;
 }
 
 std::string body_label(const Body& b, Lang lang) { return b.name + " (" + kind_name(b.kind, lang) + ")"; }
@@ -334,7 +343,9 @@ class Page {
     for (const auto& ind : d_.indicators) {
       const Indicator& def = ind.indicator;
       Chart c = chart("chart-ind-" + std::to_string(++n), Chart::Kind::kLines, def.label + (def.unit ? " (" + *def.unit + ")" : ""));
-      c.decimals = def.decimals.value_or(2);
+      std::vector<std::optional<double>> all;
+      for (const auto& v : ind.values) all.insert(all.end(), v.begin(), v.end());
+      c.decimals = decimals_for(def, all);
       for (int y : ind.years) c.categories.push_back(std::to_string(y));
       for (std::size_t s = 0; s < ind.bodies.size(); ++s) c.series.push_back({body_label(ind.bodies[s], d_.lang), ind.values[s]});
       c.emphasis = 0;
@@ -482,7 +493,9 @@ class Page {
     Chart c = chart("chart-ratings", Chart::Kind::kBars, w_("Valutazioni per punteggio (da 1 a 5)", "Ratings by score (1 to 5)"));
     c.series.push_back({w_("valutazioni", "ratings"), {}});
     for (int s = 5; s >= 1; --s) {
-      c.categories.push_back(std::string(static_cast<std::size_t>(s), '*') + " " + std::to_string(s));
+      std::string stars;
+      for (int k = 0; k < s; ++k) stars += "★";
+      c.categories.push_back(stars + " " + std::to_string(s));
       c.series[0].values.push_back(static_cast<double>(d_.ratings.counts[static_cast<std::size_t>(s - 1)]));
     }
     c.description = std::to_string(total) + w_(" valutazioni, media ", " ratings, mean ") +
@@ -524,6 +537,7 @@ class Page {
       p.group = action_group;
       m.points.push_back(p);
     }
+    m.landmarks = d_.landmarks;
     m.description = std::to_string(d_.places.size()) + w_(" luoghi e ", " places and ") + std::to_string(d_.located_actions.size()) +
                     w_(" azioni con coordinate; i numeri rimandano alla tabella.", " actions with coordinates; the numbers refer to the table.");
     out_ += figure(m);
@@ -543,7 +557,9 @@ class Page {
       const Indicator& def = r.indicator;
       Chart c = chart("chart-rank-" + std::to_string(++n), Chart::Kind::kBars,
                       def.label + (def.unit ? " (" + *def.unit + ")" : "") + ", " + std::to_string(d_.year));
-      c.decimals = def.decimals.value_or(2);
+      std::vector<std::optional<double>> all;
+      for (const auto& row : r.rows) all.push_back(row.second);
+      c.decimals = decimals_for(def, all);
       c.series.push_back({def.label, {}});
       for (const auto& [name, v] : r.rows) {
         c.categories.push_back(name);

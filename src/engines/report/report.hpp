@@ -89,6 +89,7 @@ struct ReportData {
   ReportRatings ratings;
   std::vector<MapPoint> places;  // group: the place's category
   std::vector<MapPoint> located_actions;
+  std::vector<MapPoint> landmarks;  // the scope's bodies with a location, named on the map
   std::vector<ReportRanking> rankings;
   std::optional<BodyKind> members_kind;  // the kind of the ranked members; none for a body without members
   static constexpr std::size_t kMaxPlans = 50;
