@@ -18,7 +18,7 @@ int Dictionary::find(const std::string& s) const {
   return it == ids_.end() ? -1 : it->second;
 }
 
-Facts::Facts(const Model& m) : model_(&m), registry_(std::make_shared<Registry>(m.bodies)) {
+Facts::Facts(const Model& m) : model_(&m) {
   std::set<int> years;
   for (const auto& [id, b] : m.bodies) {
     body_index.emplace(id, static_cast<int>(body_ids.size()));
@@ -40,7 +40,8 @@ Facts::Facts(const Model& m) : model_(&m), registry_(std::make_shared<Registry>(
   }
   std::unordered_map<std::string, int> plan_index;
   for (const auto& [id, p] : m.plans) plan_index.emplace(id, static_cast<int>(plan_ids.size())), plan_ids.push_back(id);
-  std::unordered_map<std::string, int> action_index;  // "<plan>/<action>"
+  YearLines* last_lines = nullptr;
+  int last_year = 0, last_source = -1;
   for (const auto& [id, p] : m.plans) {
     PlanFact pf;
     pf.body = body(p.body);
@@ -59,7 +60,6 @@ Facts::Facts(const Model& m) : model_(&m), registry_(std::make_shared<Registry>(
     const int plan_no = static_cast<int>(plans.size());
     for (const auto& a : p.actions) {
       const int action_no = static_cast<int>(actions.size());
-      action_index.emplace(id + "/" + a.id, action_no);
       actions.push_back(&a);
       action_plan.push_back(plan_no);
       action_status.push_back(a.status);
@@ -76,25 +76,44 @@ Facts::Facts(const Model& m) : model_(&m), registry_(std::make_shared<Registry>(
       }
       progress_offsets.push_back(static_cast<int>(progress_day.size()));
       for (const auto& line : a.budget) {
-        auto& year_lines = lines_by_year[line.year];
+        // Consecutive lines mostly share a year and a source: look each up only when it changes.
+        if (!last_lines || line.year != last_year) {
+          last_lines = &lines_by_year[line.year];
+          last_year = line.year;
+          years.insert(line.year);
+        }
+        if (last_source < 0 || line.source != sources.names()[static_cast<std::size_t>(last_source)]) {
+          last_source = sources.add(line.source);
+        }
+        auto& year_lines = *last_lines;
         year_lines.action.push_back(action_no);
         year_lines.plan.push_back(plan_no);
         year_lines.body.push_back(pf.body);
-        year_lines.source.push_back(sources.add(line.source));
+        year_lines.source.push_back(last_source);
         year_lines.planned.push_back(line.planned ? line.planned->cents() : 0);
         year_lines.actual.push_back(line.actual ? line.actual->cents() : 0);
-        years.insert(line.year);
       }
     }
     plans.push_back(pf);
   }
   feedback_sum.assign(actions.size(), 0);
   feedback_count.assign(actions.size(), 0);
+  // Feedback names "<plan>/<action>": the plan by its index, the action among the plan's own
+  // (a few dozen at most), rather than an index of every action's full name.
   for (const auto& f : m.feedback) {
-    auto it = action_index.find(f.action);
-    if (it == action_index.end()) continue;
-    feedback_sum[it->second] += f.rating;
-    feedback_count[it->second] += 1;
+    const auto slash = f.action.find('/');
+    if (slash == std::string::npos) continue;
+    const auto it = plan_index.find(f.action.substr(0, slash));
+    if (it == plan_index.end()) continue;
+    const PlanFact& pf = plans[static_cast<std::size_t>(it->second)];
+    for (int k = pf.first_action; k < pf.first_action + pf.action_count; ++k) {
+      const std::string& action_id = actions[static_cast<std::size_t>(k)]->id;
+      if (f.action.size() == slash + 1 + action_id.size() && f.action.compare(slash + 1, std::string::npos, action_id) == 0) {
+        feedback_sum[static_cast<std::size_t>(k)] += f.rating;
+        feedback_count[static_cast<std::size_t>(k)] += 1;
+        break;
+      }
+    }
   }
   for (const auto& [key, s] : m.statistics) {
     const int b = body(s.body);
@@ -151,10 +170,39 @@ const Csr& Facts::scope(int year) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& slot = scopes_[year];
   if (!slot) {
+    // The members of each body valid in `year`, then each body's scope by a depth-first walk
+    // that marks what it reached with the body's number (one array for every body): the
+    // registry's scope, without a search and a colour map per body.
+    const std::size_t n = body_ids.size();
+    std::vector<std::vector<int>> members(n);
+    std::size_t b = 0;
+    for (const auto& [id, body] : model_->bodies) {
+      for (const auto& parent : body.parents) {
+        if (!parent.valid_in(year)) continue;
+        const auto it = body_index.find(parent.id);
+        if (it != body_index.end()) members[static_cast<std::size_t>(it->second)].push_back(static_cast<int>(b));
+      }
+      ++b;
+    }
     auto csr = std::make_unique<Csr>();
-    csr->offsets.reserve(body_ids.size() + 1);
-    for (const auto& id : body_ids) {
-      for (const auto& member : registry_->scope(id, year)) csr->items.push_back(body_index.at(member));
+    csr->offsets.reserve(n + 1);
+    std::vector<int> mark(n, -1), stack;
+    for (std::size_t root = 0; root < n; ++root) {
+      const std::size_t first = csr->items.size();
+      stack.assign(1, static_cast<int>(root));
+      mark[root] = static_cast<int>(root);
+      while (!stack.empty()) {
+        const int v = stack.back();
+        stack.pop_back();
+        csr->items.push_back(v);
+        for (int m : members[static_cast<std::size_t>(v)]) {
+          if (mark[static_cast<std::size_t>(m)] != static_cast<int>(root)) {
+            mark[static_cast<std::size_t>(m)] = static_cast<int>(root);
+            stack.push_back(m);
+          }
+        }
+      }
+      std::sort(csr->items.begin() + static_cast<std::ptrdiff_t>(first), csr->items.end());
       csr->offsets.push_back(static_cast<int>(csr->items.size()));
     }
     slot = std::move(csr);

@@ -151,7 +151,6 @@ class Facts {
 
  private:
   const Model* model_;
-  std::shared_ptr<const Registry> registry_;
   mutable std::mutex mutex_;
   mutable std::map<int, std::unique_ptr<Csr>> scopes_, leaves_;
   mutable std::unordered_map<std::string, std::unique_ptr<std::vector<char>>> under_;

@@ -141,7 +141,7 @@ Explanation Workspace::explain(const std::string& target, const std::string& bod
     e.formula_from = source.second;
     return e;
   }
-  const auto vocab = detail::Vocabulary::from_model(state->model());
+  const auto& vocab = state->vocabulary();
   if (bare_name(target) && !vocab.statistics.count(target)) {
     std::vector<std::string> names;
     for (const auto& kv : indicators.all()) names.push_back(kv.first);

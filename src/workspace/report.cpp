@@ -335,7 +335,8 @@ std::string Workspace::report(const std::string& body, int year, const std::stri
             const auto it = values.find({i.id, m});
             r.rows.push_back({body_name(m), it == values.end() ? std::nullopt : it->second});
           }
-          std::stable_sort(r.rows.begin(), r.rows.end(), [&](const auto& a, const auto& b) {
+          using Row = std::pair<std::string, std::optional<double>>;
+          std::stable_sort(r.rows.begin(), r.rows.end(), [&](const Row& a, const Row& b) {
             if (a.second.has_value() != b.second.has_value()) return a.second.has_value();
             if (a.second && *a.second != *b.second) return lower_better ? *a.second < *b.second : *a.second > *b.second;
             return a.first < b.first;

@@ -19,7 +19,7 @@ const Facts& State::facts() const {
 const IndicatorSet& State::indicators() const {
   std::call_once(indicators_.once, [&] {
     std::vector<Issue> issues;  // a committed model has none
-    indicators_.value = IndicatorSet::build(*model_, Origins{}, issues);
+    indicators_.value = IndicatorSet::build(*model_, Origins{}, issues, &vocabulary());
   });
   return *indicators_.value;
 }
@@ -27,9 +27,14 @@ const IndicatorSet& State::indicators() const {
 const RulesetSet& State::rulesets() const {
   std::call_once(rulesets_.once, [&] {
     std::vector<Issue> issues;
-    rulesets_.value = RulesetSet::build(*model_, Origins{}, issues);
+    rulesets_.value = RulesetSet::build(*model_, Origins{}, issues, &vocabulary());
   });
   return *rulesets_.value;
+}
+
+const Vocabulary& State::vocabulary() const {
+  std::call_once(vocabulary_.once, [&] { vocabulary_.value = std::make_shared<const Vocabulary>(Vocabulary::from_model(*model_)); });
+  return *vocabulary_.value;
 }
 
 const PracticeIndex& State::practices() const {

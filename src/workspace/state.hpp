@@ -37,6 +37,9 @@ class State {
   const IndicatorSet& indicators() const;
   const RulesetSet& rulesets() const;
   const PracticeIndex& practices() const;
+  /// The names expressions may use (statistics, plan kinds, sources, …): one walk of the
+  /// model shared by the indicators and the rulesets.
+  const Vocabulary& vocabulary() const;
 
  private:
   template <class T>
@@ -52,6 +55,7 @@ class State {
   mutable Lazy<IndicatorSet> indicators_;
   mutable Lazy<RulesetSet> rulesets_;
   mutable Lazy<PracticeIndex> practices_;
+  mutable Lazy<Vocabulary> vocabulary_;
 };
 
 }  // namespace civicplan::detail

@@ -242,7 +242,7 @@ std::optional<double> Workspace::evaluate(const std::string& expression, const s
   const int b = facts.body(body);
   if (b < 0) throw NotFoundError("body", body);
   check_year(year);
-  const auto vocab = detail::Vocabulary::from_model(state->model());
+  const auto& vocab = state->vocabulary();
   const detail::CNode compiled = detail::compile_text(expression, "<expression>", vocab);
   const auto& indicators = state->indicators();
   detail::Evaluator* self = nullptr;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Charts (nice axes, Italian numbers, accessible SVG) and the HTML report (DESIGN §18).
 #include <cmath>
-#include <regex>
 
 #include "civicplan/chart.hpp"
 #include "civicplan/workspace.hpp"
