@@ -164,14 +164,12 @@ def pandas_indicators(t, years):
     agg = agg.reindex(grid, fill_value=0)
 
     # Distinct macro-areas of family actions over each scope.
-    top = under.merge(closure.drop_duplicates("ref"), left_on="up", right_on="ref")
     roots = set((t["taxonomy"].taxonomy + ":" + t["taxonomy"].code)[t["taxonomy"].parent == ""])
     fam_top = under[under.up.isin(roots) & under.up.str.startswith("family-tn:")]
     fam_top = fam_top.merge(acts.loc[fam, ["aid", "body", "year"]], on="aid")[["body", "year", "up"]].drop_duplicates()
     macro = scope.merge(fam_top.rename(columns={"body": "member"}), on="member")
     macro = macro.drop_duplicates(["group", "year", "up"]).groupby(["group", "year"]).size()
     agg["macro"] = macro.reindex(grid, fill_value=0)
-    del top
 
     # Statistics: a body's own value, else the sum over its leaves (null when any leaf lacks it).
     stats = t["statistics"].pivot_table(index=["body", "year"], columns="variable", values="value")
