@@ -34,7 +34,10 @@ class CMakeBuild(build_ext):
     """Configures and builds the _civicplan target, then copies the module into the package."""
 
     def build_extension(self, ext: Extension) -> None:
-        build_dir = Path(self.build_temp).resolve() / "cmake"
+        # CIVICPLAN_CMAKE_BUILD_DIR chooses the CMake build directory (kept between builds; a
+        # compiler cache shares objects between build directories equally deep in the tree).
+        chosen = os.environ.get("CIVICPLAN_CMAKE_BUILD_DIR")
+        build_dir = Path(chosen).resolve() if chosen else Path(self.build_temp).resolve() / "cmake"
         build_dir.mkdir(parents=True, exist_ok=True)
         config = "Debug" if self.debug else "Release"
         configure = [

@@ -3,11 +3,14 @@
 #
 # cmake -DMODE=static|shared -DSOURCE_DIR=... -DBINARY_DIR=... -DWORK_DIR=... -DVERSION=...
 #       -DGENERATOR=... [-DMAKE_PROGRAM=...] -DCXX_COMPILER=... [-DCONFIG=...] [-DJOBS=2]
-#       [-DPYTHON_EXECUTABLE=...]
+#       [-DPYTHON_EXECUTABLE=...] [-DLIB_BUILD_DIR=...] [-DCXX_FLAGS=...] [-DC_FLAGS=...]
+#       [-DCOMPILER_LAUNCHER=...]
 #       -P run.cmake
 #   static: installs the already built tree BINARY_DIR.
-#   shared: configures, builds and installs a shared library from SOURCE_DIR in WORK_DIR/lib
-#           (and, given PYTHON_EXECUTABLE, the Python module against it, which it then imports).
+#   shared: configures, builds and installs a shared library from SOURCE_DIR in LIB_BUILD_DIR
+#           (default WORK_DIR/lib) with the build type's flags CXX_FLAGS and C_FLAGS and the
+#           compiler launcher of the calling tree (and, given PYTHON_EXECUTABLE, the Python
+#           module against it, which it then imports).
 cmake_minimum_required(VERSION 3.18)
 
 foreach(var MODE SOURCE_DIR BINARY_DIR WORK_DIR VERSION GENERATOR CXX_COMPILER)
@@ -53,7 +56,23 @@ elseif(MODE STREQUAL "shared")
   endif()
   # Kept between runs so that a re-run only rebuilds what changed.
   set(lib_build ${WORK_DIR}/lib)
-  run(${CMAKE_COMMAND} ${generator_args} -S ${SOURCE_DIR} -B ${lib_build}
+  if(LIB_BUILD_DIR)
+    set(lib_build ${LIB_BUILD_DIR})
+  endif()
+  # The calling tree's flags, so that a compiler cache finds the objects it compiled already.
+  string(TOUPPER "${CONFIG}" config_upper)
+  set(flag_args)
+  if(CXX_FLAGS)
+    list(APPEND flag_args "-DCMAKE_CXX_FLAGS_${config_upper}=${CXX_FLAGS}")
+  endif()
+  if(C_FLAGS)
+    list(APPEND flag_args "-DCMAKE_C_FLAGS_${config_upper}=${C_FLAGS}")
+  endif()
+  if(COMPILER_LAUNCHER)
+    list(APPEND flag_args -DCMAKE_CXX_COMPILER_LAUNCHER=${COMPILER_LAUNCHER}
+         -DCMAKE_C_COMPILER_LAUNCHER=${COMPILER_LAUNCHER})
+  endif()
+  run(${CMAKE_COMMAND} ${generator_args} -S ${SOURCE_DIR} -B ${lib_build} ${flag_args}
       -DCMAKE_BUILD_TYPE=${CONFIG} -DBUILD_SHARED_LIBS=ON
       -DCIVICPLAN_BUILD_TESTS=OFF -DCIVICPLAN_BUILD_PYTHON=${python_module}
       -DCIVICPLAN_BUILD_EXAMPLES=OFF -DCIVICPLAN_BUILD_BENCHMARKS=OFF
