@@ -83,8 +83,24 @@ def _null(x):
     return x.where(np.isfinite(x))
 
 
-def pandas_indicators(t, years):
-    """The 27 benchmark indicators, in long form (indicator, body, year, value), with pandas."""
+def _category_sets(acts, closure):
+    """For each action, the set of categories its categories lie under (themselves included),
+    computed once per distinct value of the category column rather than once per action: the
+    column as a pandas Categorical, whose few thousand distinct values are split in Python."""
+    combo = acts.category.astype("category")
+    up_of = closure.groupby("ref").up.agg(set).to_dict()
+    sets = [set().union(*(up_of.get(r, set()) for r in str(name).split("|"))) for name in combo.cat.categories]
+    return combo.cat.codes.values, sets
+
+
+def pandas_indicators(t, years, lean=False):
+    """The 27 benchmark indicators, in long form (indicator, body, year, value), with pandas.
+
+    lean=False is the peer as first written: one row per (action, category) exploded from the
+    category strings and merged with the taxonomy's closure, cases and places crossed with the
+    years and compared as date strings. lean=True does the same work as one would after
+    profiling it: the category flags computed once per distinct category value (Categorical
+    codes), cases, places and certifications compared by integer year, one year at a time."""
     bodies = t["bodies"]
     kind = bodies.set_index("id").kind
     scope = scope_pairs(bodies, t["memberships"])
@@ -94,21 +110,45 @@ def pandas_indicators(t, years):
 
     plans = t["plans"][t["plans"].status.isin(COUNTED)]
     acts = t["actions"].merge(plans[["plan", "kind", "body", "year"]], on="plan")
-    # Categories of each counted action, one row per (action, ancestor-or-self).
-    cats = acts[["aid", "category"]].assign(ref=acts.category.str.split("|")).explode("ref")
-    under = cats.merge(closure, on="ref")[["aid", "up"]].drop_duplicates()
+    flag_codes = ("family-tn:T23", "family-tn:B", "zone-er:NA", "zone-er:DOM", "zone-er:MIN")
+    roots = set((t["taxonomy"].taxonomy + ":" + t["taxonomy"].code)[t["taxonomy"].parent == ""])
+    fam = acts.kind == "family"
+    if lean:
+        codes, sets = _category_sets(acts, closure)
+        for code in flag_codes:
+            acts["under " + code] = np.array([code in u for u in sets], dtype=bool)[codes]
 
-    def under_flag(code):
-        return acts.aid.isin(under.aid[under.up == code])
+        def under_flag(code):
+            return acts["under " + code]
 
-    budget = t["budget"].merge(acts[["aid", "kind", "body", "year"]].rename(columns={"year": "pyear"}), on="aid")
+        # (action's category value, family macro-area) pairs, then the body-years holding each.
+        pairs = pd.DataFrame([(i, r) for i, u in enumerate(sets) for r in sorted(u & roots)
+                              if r.startswith("family-tn:")], columns=["code", "up"])
+        fam_top = pd.DataFrame({"code": codes[fam.values], "body": acts.body[fam].values, "year": acts.year[fam].values})
+        fam_top = fam_top.drop_duplicates().merge(pairs, on="code")[["body", "year", "up"]].drop_duplicates()
+    else:
+        # Categories of each counted action, one row per (action, ancestor-or-self).
+        cats = acts[["aid", "category"]].assign(ref=acts.category.str.split("|")).explode("ref")
+        under = cats.merge(closure, on="ref")[["aid", "up"]].drop_duplicates()
+
+        def under_flag(code):
+            return acts.aid.isin(under.aid[under.up == code])
+
+        fam_top = under[under.up.isin(roots) & under.up.str.startswith("family-tn:")]
+        fam_top = fam_top.merge(acts.loc[fam, ["aid", "body", "year"]], on="aid")[["body", "year", "up"]].drop_duplicates()
+
+    line_columns = ["aid", "kind", "body", "year"] + (["under " + c for c in flag_codes[1:]] if lean else [])
+    budget = t["budget"].merge(acts[line_columns].rename(columns={"year": "pyear"}), on="aid")
     budget = budget[budget.year == budget.pyear]
     budget["actual"] = budget.actual.fillna(0)
     fam_b = budget.kind == "family"
     zone_b = budget.kind == "zone"
-    b_aid_B = budget.aid.isin(under.aid[under.up == "family-tn:B"])
 
-    fam = acts.kind == "family"
+    def line_flag(code):
+        return budget["under " + code] if lean else budget.aid.isin(under.aid[under.up == code])
+
+    b_aid_B = line_flag("family-tn:B")
+
     # Completion of each counted action at the end of its year, weighted by its planned budget.
     prog = t["progress"].sort_values(["aid", "date"]).drop_duplicates("aid", keep="last").set_index("aid").completion
     comp = acts.aid.map(prog)
@@ -134,18 +174,31 @@ def pandas_indicators(t, years):
         "zone_state": np.where(zone_b & (budget.source == "state"), budget.planned, 0),
     })
     for code in ("NA", "DOM", "MIN"):
-        lines["zone_" + code] = np.where(zone_b & budget.aid.isin(under.aid[under.up == "zone-er:" + code]),
-                                         budget.planned, 0)
+        lines["zone_" + code] = np.where(zone_b & line_flag("zone-er:" + code), budget.planned, 0)
     yrs = pd.DataFrame({"year": years})
     # Cases active in the year and opened in it; ledger; places in force.
-    cases = t["cases"].merge(yrs, how="cross")
-    start = cases.year.astype(str) + "-01-01"
-    end = cases.year.astype(str) + "-12-31"
-    active = (cases.opened <= end) & (cases.closed.isna() | (cases.closed >= start))
-    minors = cases.service.isin(closure.ref[closure.up == "servizi-sociali:minori"])
-    case_rows = pd.DataFrame({"body": cases.body, "year": cases.year, "cases": active.astype(int),
-                              "new_cases": (cases.opened.str[:4].astype(int) == cases.year).astype(int),
-                              "minors": (active & minors).astype(int)})
+    minors_refs = closure.ref[closure.up == "servizi-sociali:minori"]
+    if lean:
+        cases = t["cases"]
+        opened = cases.opened.str[:4].astype(int)
+        closed = cases.closed.str[:4].astype(float)  # NaN when open
+        minors = cases.service.isin(minors_refs)
+        per_year = []
+        for y in years:
+            active = (opened <= y) & ~(closed < y)
+            per_year.append(pd.DataFrame({"body": cases.body, "year": y, "cases": active.astype(int),
+                                          "new_cases": (opened == y).astype(int),
+                                          "minors": (active & minors).astype(int)}))
+        case_rows = pd.concat(per_year, ignore_index=True)
+    else:
+        cases = t["cases"].merge(yrs, how="cross")
+        start = cases.year.astype(str) + "-01-01"
+        end = cases.year.astype(str) + "-12-31"
+        active = (cases.opened <= end) & (cases.closed.isna() | (cases.closed >= start))
+        minors = cases.service.isin(minors_refs)
+        case_rows = pd.DataFrame({"body": cases.body, "year": cases.year, "cases": active.astype(int),
+                                  "new_cases": (cases.opened.str[:4].astype(int) == cases.year).astype(int),
+                                  "minors": (active & minors).astype(int)})
     ledger = t["ledger"]
     ledger_rows = pd.DataFrame({"body": ledger.body, "year": ledger.year, "charged": ledger.charged,
                                 "collected": ledger.collected,
@@ -164,9 +217,6 @@ def pandas_indicators(t, years):
     agg = agg.reindex(grid, fill_value=0)
 
     # Distinct macro-areas of family actions over each scope.
-    roots = set((t["taxonomy"].taxonomy + ":" + t["taxonomy"].code)[t["taxonomy"].parent == ""])
-    fam_top = under[under.up.isin(roots) & under.up.str.startswith("family-tn:")]
-    fam_top = fam_top.merge(acts.loc[fam, ["aid", "body", "year"]], on="aid")[["body", "year", "up"]].drop_duplicates()
     macro = scope.merge(fam_top.rename(columns={"body": "member"}), on="member")
     macro = macro.drop_duplicates(["group", "year", "up"]).groupby(["group", "year"]).size()
     agg["macro"] = macro.reindex(grid, fill_value=0)

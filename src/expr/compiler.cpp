@@ -456,33 +456,114 @@ class Compiler {
 
 }  // namespace
 
-Vocabulary Vocabulary::from_model(const Model& m) {
-  Vocabulary v;
-  // Names repeat in runs (a body's variables, an action's sources): skip a repeat of the last.
-  auto add = [](std::set<std::string>& to, const std::string& name, const std::string*& last) {
-    if (last && *last == name) return;
-    to.insert(name);
-    last = &name;
+namespace {
+
+const char* const kBuiltinKinds[] = {"family", "zone", "digital_agenda", "social"};
+const char* const kBuiltinSources[] = {"municipal", "provincial", "regional", "state", "eu", "private"};
+
+// Counts the kind, the objectives and the budget sources of `p` into `v`, each once, by `sign`.
+void count_plan(Vocabulary& v, const Plan& p, int sign) {
+  auto count = [sign](std::map<std::string, int>& uses, const std::string& name) {
+    auto it = uses.emplace(name, 0).first;
+    if ((it->second += sign) <= 0) uses.erase(it);
   };
-  const std::string* last_variable = nullptr;
-  const std::string* last_kind = nullptr;
-  const std::string* last_source = nullptr;
-  for (const auto& [key, s] : m.statistics) add(v.statistics, s.variable, last_variable);
-  for (const auto& [id, p] : m.plans) {
-    add(v.plan_kinds, p.kind, last_kind);
-    for (const auto& o : p.objectives) v.objectives.insert(o.id);
-    for (const auto& a : p.actions) {
-      for (const auto& b : a.budget) add(v.sources, b.source, last_source);
+  count(v.kind_uses, p.kind);
+  std::vector<const std::string*> seen;
+  auto once = [&seen](const std::string& name) {
+    for (const auto* s : seen) {
+      if (*s == name) return false;
+    }
+    seen.push_back(&name);
+    return true;
+  };
+  for (const auto& o : p.objectives) {
+    if (once(o.id)) count(v.objective_uses, o.id);
+  }
+  seen.clear();
+  for (const auto& a : p.actions) {
+    for (const auto& b : a.budget) {
+      if (once(b.source)) count(v.source_uses, b.source);
     }
   }
-  for (const char* k : {"family", "zone", "digital_agenda", "social"}) v.plan_kinds.insert(k);
-  for (const char* s : {"municipal", "provincial", "regional", "state", "eu", "private"}) v.sources.insert(s);
+}
+
+void names_of_plans(Vocabulary& v) {
+  v.plan_kinds.clear();
+  v.objectives.clear();
+  v.sources.clear();
+  for (const auto& [name, n] : v.kind_uses) v.plan_kinds.insert(v.plan_kinds.end(), name);
+  for (const auto& [name, n] : v.objective_uses) v.objectives.insert(v.objectives.end(), name);
+  for (const auto& [name, n] : v.source_uses) v.sources.insert(v.sources.end(), name);
+  for (const char* k : kBuiltinKinds) v.plan_kinds.insert(k);
+  for (const char* s : kBuiltinSources) v.sources.insert(s);
+}
+
+void statistics_names(Vocabulary& v, const Model& m) {
+  // Names repeat in runs (a body's variables): skip a repeat of the last.
+  v.statistics.clear();
+  const std::string* last = nullptr;
+  for (const auto& [key, s] : m.statistics) {
+    if (last && *last == s.variable) continue;
+    v.statistics.insert(s.variable);
+    last = &s.variable;
+  }
+}
+
+void ledger_names(Vocabulary& v, const Model& m) {
+  v.ledger_services.clear();
   for (const auto& [key, l] : m.ledger) v.ledger_services.insert(l.service);
+}
+
+void place_names(Vocabulary& v, const Model& m) {
+  v.place_categories.clear();
   for (const auto& [id, p] : m.places) v.place_categories.insert(p.category);
+}
+
+void definition_names(Vocabulary& v, const Model& m) {
+  v.indicators.clear();
+  v.schemes.clear();
   for (const auto& [id, i] : m.indicators) v.indicators.insert(id);
   for (const auto& [id, r] : m.rulesets) v.schemes.insert(id);
+}
+
+}  // namespace
+
+Vocabulary Vocabulary::from_model(const Model& m) {
+  Vocabulary v;
+  statistics_names(v, m);
+  for (const auto& [id, p] : m.plans) count_plan(v, p, 1);
+  names_of_plans(v);
+  ledger_names(v, m);
+  place_names(v, m);
+  definition_names(v, m);
   v.taxonomies = &m.taxonomies;
   return v;
+}
+
+Vocabulary Vocabulary::patched(const Vocabulary& previous, const Model& before, const Model& after,
+                               const std::vector<PlanStep>& steps) {
+  Vocabulary v = previous;
+  if (!after.statistics.shares(before.statistics)) statistics_names(v, after);
+  bool plans_changed = false;
+  for (const auto& step : steps) {
+    if (step.kept()) continue;
+    if (step.before) count_plan(v, *step.before, -1);
+    if (step.after) count_plan(v, *step.after, 1);
+    plans_changed = true;
+  }
+  if (plans_changed) names_of_plans(v);
+  if (!after.ledger.shares(before.ledger)) ledger_names(v, after);
+  if (!after.places.shares(before.places)) place_names(v, after);
+  if (!after.indicators.shares(before.indicators) || !after.rulesets.shares(before.rulesets)) definition_names(v, after);
+  v.taxonomies = &after.taxonomies;
+  return v;
+}
+
+bool Vocabulary::same_names(const Vocabulary& o) const {
+  return statistics == o.statistics && plan_kinds == o.plan_kinds && objectives == o.objectives &&
+         sources == o.sources && ledger_services == o.ledger_services && place_categories == o.place_categories &&
+         indicators == o.indicators && schemes == o.schemes && parameters == o.parameters &&
+         lenient_statistics == o.lenient_statistics;
 }
 
 CNode compile(const Node& root, const std::string& text, const std::string& source, const Vocabulary& vocab) {

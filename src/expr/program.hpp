@@ -76,7 +76,19 @@ struct Vocabulary {
   /// Statistics are optional: when true, an unknown bare name is accepted (its value is null).
   bool lenient_statistics = false;
 
+  /// How many plans use each plan kind, objective and budget source (each counted once per
+  /// plan): what lets patched() drop a name that its last plan no longer uses.
+  std::map<std::string, int> kind_uses, objective_uses, source_uses;
+
   static Vocabulary from_model(const Model& m);
+  /// The vocabulary of `after` from `previous`, the vocabulary of `before`, a model `after`
+  /// was derived from: the plans that changed between the two (`steps`, diff_plans()) are
+  /// counted again, the records of a kind both models share are not read. Equal to
+  /// from_model(after).
+  static Vocabulary patched(const Vocabulary& previous, const Model& before, const Model& after,
+                            const std::vector<PlanStep>& steps);
+  /// Whether both accept the same names, so that what one compiled the other compiles alike.
+  bool same_names(const Vocabulary& o) const;
 };
 
 /// Compiles a parsed expression; throws ParseError (with line:column and caret) on an

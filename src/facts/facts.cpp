@@ -18,13 +18,134 @@ int Dictionary::find(const std::string& s) const {
   return it == ids_.end() ? -1 : it->second;
 }
 
-Facts::Facts(const Model& m) : model_(&m) {
-  std::set<int> years;
+std::vector<PlanStep> diff_plans(const Model& before, const Model& after) {
+  std::vector<PlanStep> steps;
+  steps.reserve(std::max(before.plans.size(), after.plans.size()));
+  auto b = before.plans.begin(), a = after.plans.begin();
+  while (b != before.plans.end() || a != after.plans.end()) {
+    PlanStep step;
+    if (a != after.plans.end() && b != before.plans.end() && &*a == &*b) {
+      // The same object: a kept plan, found without comparing the ids.
+      step.id = &a->first, step.before = step.after = &a->second, ++a, ++b;
+    } else if (a == after.plans.end() || (b != before.plans.end() && b->first < a->first)) {
+      step.id = &b->first, step.before = &b->second, ++b;
+    } else if (b == before.plans.end() || a->first < b->first) {
+      step.id = &a->first, step.after = &a->second, ++a;
+    } else {
+      step.id = &a->first, step.before = &b->second, step.after = &a->second, ++a, ++b;
+    }
+    steps.push_back(step);
+  }
+  return steps;
+}
+
+// The budget lines' year and source of the last line appended: consecutive lines mostly share
+// both, so each is looked up only when it changes.
+struct Facts::LineCursor {
+  YearLines* lines = nullptr;
+  int year = 0, source = -1;
+};
+
+Facts::Facts(const Model& m, const Facts* previous) : model_(&m) {
+  const Model* before = previous ? &previous->model() : nullptr;
+  patched_ = before && m.bodies.shares(before->bodies) && m.taxonomies.shares(before->taxonomies);
+  if (!patched_) {
+    build_bodies(m);
+    build_categories(m);
+    LineCursor cursor;
+    for (const auto& [id, p] : m.plans) plan_ids.push_back(id), append_plan(p, cursor);
+    resolve_based_on(m);
+    build_feedback(m);
+    build_statistics(m);
+    build_cases(m);
+    build_ledger(m);
+    build_places(m);
+    build_certifications(m);
+    collect_years();
+    return;
+  }
+  const Facts& prev = *previous;
+  body_ids = prev.body_ids;
+  body_kind = prev.body_kind;
+  body_index = prev.body_index;
+  categories = prev.categories;
+  category_up = prev.category_up;
+  category_range = prev.category_range;
+  {
+    // The same bodies and taxonomies: the same scopes, leaves and category masks.
+    std::lock_guard<std::mutex> lock(prev.mutex_);
+    scopes_ = prev.scopes_;
+    leaves_ = prev.leaves_;
+    under_ = prev.under_;
+  }
+  // The plans: runs of kept plans are copied, every other plan of `m` derived again.
+  plan_kinds = prev.plan_kinds;
+  sources = prev.sources;
+  objectives = prev.objectives;
+  const bool feedback_kept = m.feedback.shares(before->feedback);
+  const std::vector<PlanStep> steps = diff_plans(*before, m);
+  plans.reserve(m.plans.size());
+  plan_ids.reserve(m.plans.size());
+  LineCursor cursor;
+  int old_plan = 0;
+  for (std::size_t i = 0; i < steps.size();) {
+    if (steps[i].kept()) {
+      std::size_t j = i;
+      while (j < steps.size() && steps[j].kept()) ++j;
+      copy_plans(prev, old_plan, old_plan + static_cast<int>(j - i), feedback_kept);
+      old_plan += static_cast<int>(j - i);
+      cursor = LineCursor{};
+      i = j;
+      continue;
+    }
+    if (steps[i].after) {
+      plan_ids.push_back(*steps[i].id);
+      append_plan(*steps[i].after, cursor);
+      if (feedback_kept) feedback_of_plan(m, *steps[i].id);
+    }
+    if (steps[i].before) ++old_plan;
+    ++i;
+  }
+  resolve_based_on(m);
+  if (!feedback_kept) build_feedback(m);
+  // Records of the other kinds: copied when both models share them.
+  if (m.statistics.shares(before->statistics)) {
+    statistics = prev.statistics;
+  } else {
+    build_statistics(m);
+  }
+  if (m.cases.shares(before->cases)) {
+    cases = prev.cases;
+  } else {
+    build_cases(m);
+  }
+  if (m.ledger.shares(before->ledger)) {
+    ledger = prev.ledger, ledger_by_year = prev.ledger_by_year, ledger_services = prev.ledger_services;
+  } else {
+    build_ledger(m);
+  }
+  if (m.places.shares(before->places)) {
+    places = prev.places, place_categories = prev.place_categories;
+  } else {
+    build_places(m);
+  }
+  if (m.certifications.shares(before->certifications)) {
+    certifications = prev.certifications, schemes = prev.schemes;
+  } else {
+    build_certifications(m);
+  }
+  collect_years();
+}
+
+void Facts::build_bodies(const Model& m) {
   for (const auto& [id, b] : m.bodies) {
     body_index.emplace(id, static_cast<int>(body_ids.size()));
     body_ids.push_back(id);
     body_kind.push_back(b.kind);
   }
+}
+
+void Facts::build_categories(const Model& m) {
   // Each taxonomy's categories take consecutive ids; each category lists itself and its
   // ancestors, so that one pass over the actions can count every category at once.
   for (const auto& [id, t] : m.taxonomies) {
@@ -38,91 +159,183 @@ Facts::Facts(const Model& m) : model_(&m) {
       category_up.offsets.push_back(static_cast<int>(category_up.items.size()));
     }
   }
-  std::unordered_map<std::string, int> plan_index;
-  for (const auto& [id, p] : m.plans) plan_index.emplace(id, static_cast<int>(plan_ids.size())), plan_ids.push_back(id);
-  YearLines* last_lines = nullptr;
-  int last_year = 0, last_source = -1;
-  for (const auto& [id, p] : m.plans) {
-    PlanFact pf;
-    pf.body = body(p.body);
-    pf.from = p.period.from;
-    pf.to = p.period.to;
-    pf.kind = plan_kinds.add(p.kind);
-    pf.status = p.status;
-    pf.variant = p.variant;
-    if (p.based_on) {
-      auto it = plan_index.find(*p.based_on);
-      pf.based_on = it == plan_index.end() ? -1 : it->second;
+}
+
+void Facts::append_plan(const Plan& p, LineCursor& cursor) {
+  PlanFact pf;
+  pf.body = body(p.body);
+  pf.from = p.period.from;
+  pf.to = p.period.to;
+  pf.kind = plan_kinds.add(p.kind);
+  pf.status = p.status;
+  pf.variant = p.variant;
+  pf.first_action = static_cast<int>(actions.size());
+  pf.action_count = static_cast<int>(p.actions.size());
+  const int plan_no = static_cast<int>(plans.size());
+  for (const auto& a : p.actions) {
+    const int action_no = static_cast<int>(actions.size());
+    actions.push_back(&a);
+    action_plan.push_back(plan_no);
+    action_status.push_back(a.status);
+    action_horizon.push_back(a.horizon ? static_cast<int>(*a.horizon) : -1);
+    action_objective.push_back(a.objective ? objectives.add(*a.objective) : -1);
+    for (const auto& c : a.categories) {
+      const int cid = categories.find(c);
+      if (cid >= 0) action_categories.items.push_back(cid);
     }
-    pf.first_action = static_cast<int>(actions.size());
-    pf.action_count = static_cast<int>(p.actions.size());
-    for (int y = p.period.from; y <= p.period.to; ++y) years.insert(y);
-    const int plan_no = static_cast<int>(plans.size());
-    for (const auto& a : p.actions) {
-      const int action_no = static_cast<int>(actions.size());
-      actions.push_back(&a);
-      action_plan.push_back(plan_no);
-      action_status.push_back(a.status);
-      action_horizon.push_back(a.horizon ? static_cast<int>(*a.horizon) : -1);
-      action_objective.push_back(a.objective ? objectives.add(*a.objective) : -1);
-      for (const auto& c : a.categories) {
-        const int cid = categories.find(c);
-        if (cid >= 0) action_categories.items.push_back(cid);
-      }
-      action_categories.offsets.push_back(static_cast<int>(action_categories.items.size()));
-      for (const auto& pr : a.progress) {
-        progress_day.push_back(pr.date.year * 10000 + pr.date.month * 100 + pr.date.day);
-        progress_completion.push_back(pr.completion);
-      }
-      progress_offsets.push_back(static_cast<int>(progress_day.size()));
-      for (const auto& line : a.budget) {
-        // Consecutive lines mostly share a year and a source: look each up only when it changes.
-        if (!last_lines || line.year != last_year) {
-          last_lines = &lines_by_year[line.year];
-          last_year = line.year;
-          years.insert(line.year);
-        }
-        if (last_source < 0 || line.source != sources.names()[static_cast<std::size_t>(last_source)]) {
-          last_source = sources.add(line.source);
-        }
-        auto& year_lines = *last_lines;
-        year_lines.action.push_back(action_no);
-        year_lines.plan.push_back(plan_no);
-        year_lines.body.push_back(pf.body);
-        year_lines.source.push_back(last_source);
-        year_lines.planned.push_back(line.planned ? line.planned->cents() : 0);
-        year_lines.actual.push_back(line.actual ? line.actual->cents() : 0);
-      }
+    action_categories.offsets.push_back(static_cast<int>(action_categories.items.size()));
+    for (const auto& pr : a.progress) {
+      progress_day.push_back(pr.date.year * 10000 + pr.date.month * 100 + pr.date.day);
+      progress_completion.push_back(pr.completion);
     }
+    progress_offsets.push_back(static_cast<int>(progress_day.size()));
+    feedback_sum.push_back(0);
+    feedback_count.push_back(0);
+    for (const auto& line : a.budget) {
+      if (!cursor.lines || line.year != cursor.year) {
+        cursor.lines = &lines_by_year[line.year];
+        cursor.year = line.year;
+      }
+      if (cursor.source < 0 || line.source != sources.names()[static_cast<std::size_t>(cursor.source)]) {
+        cursor.source = sources.add(line.source);
+      }
+      auto& year_lines = *cursor.lines;
+      year_lines.action.push_back(action_no);
+      year_lines.plan.push_back(plan_no);
+      year_lines.body.push_back(pf.body);
+      year_lines.source.push_back(cursor.source);
+      year_lines.planned.push_back(line.planned ? line.planned->cents() : 0);
+      year_lines.actual.push_back(line.actual ? line.actual->cents() : 0);
+    }
+  }
+  plans.push_back(pf);
+}
+
+namespace {
+
+template <class T>
+void append_range(std::vector<T>& to, const std::vector<T>& from, std::size_t first, std::size_t end) {
+  to.insert(to.end(), from.begin() + static_cast<std::ptrdiff_t>(first), from.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
+// Rows [first, end) of `from` appended to `to`, their items with them.
+template <class Items>
+void append_rows(std::vector<int>& offsets, Items& items, const std::vector<int>& from_offsets, const Items& from_items,
+                 std::size_t first, std::size_t end) {
+  const int shift = static_cast<int>(items.size()) - from_offsets[first];
+  append_range(items, from_items, static_cast<std::size_t>(from_offsets[first]), static_cast<std::size_t>(from_offsets[end]));
+  for (std::size_t r = first + 1; r <= end; ++r) offsets.push_back(from_offsets[r] + shift);
+}
+
+}  // namespace
+
+void Facts::copy_plans(const Facts& prev, int first, int end, bool with_feedback) {
+  if (first == end) return;
+  const int plan_shift = static_cast<int>(plans.size()) - first;
+  const auto a0 = static_cast<std::size_t>(prev.plans[static_cast<std::size_t>(first)].first_action);
+  const PlanFact& last = prev.plans[static_cast<std::size_t>(end - 1)];
+  const auto a1 = static_cast<std::size_t>(last.first_action + last.action_count);
+  const int action_shift = static_cast<int>(actions.size()) - static_cast<int>(a0);
+  for (int j = first; j < end; ++j) {
+    PlanFact pf = prev.plans[static_cast<std::size_t>(j)];
+    pf.first_action += action_shift;
     plans.push_back(pf);
   }
-  feedback_sum.assign(actions.size(), 0);
-  feedback_count.assign(actions.size(), 0);
-  // Feedback names "<plan>/<action>": the plan by its index, the action among the plan's own
-  // (a few dozen at most), rather than an index of every action's full name.
-  for (const auto& f : m.feedback) {
-    const auto slash = f.action.find('/');
-    if (slash == std::string::npos) continue;
-    const auto it = plan_index.find(f.action.substr(0, slash));
-    if (it == plan_index.end()) continue;
-    const PlanFact& pf = plans[static_cast<std::size_t>(it->second)];
-    for (int k = pf.first_action; k < pf.first_action + pf.action_count; ++k) {
-      const std::string& action_id = actions[static_cast<std::size_t>(k)]->id;
-      if (f.action.size() == slash + 1 + action_id.size() && f.action.compare(slash + 1, std::string::npos, action_id) == 0) {
-        feedback_sum[static_cast<std::size_t>(k)] += f.rating;
-        feedback_count[static_cast<std::size_t>(k)] += 1;
-        break;
-      }
+  append_range(plan_ids, prev.plan_ids, static_cast<std::size_t>(first), static_cast<std::size_t>(end));
+  append_range(actions, prev.actions, a0, a1);
+  for (std::size_t a = a0; a < a1; ++a) action_plan.push_back(prev.action_plan[a] + plan_shift);
+  append_range(action_status, prev.action_status, a0, a1);
+  append_range(action_horizon, prev.action_horizon, a0, a1);
+  append_range(action_objective, prev.action_objective, a0, a1);
+  append_rows(action_categories.offsets, action_categories.items, prev.action_categories.offsets,
+              prev.action_categories.items, a0, a1);
+  append_rows(progress_offsets, progress_day, prev.progress_offsets, prev.progress_day, a0, a1);
+  progress_completion.insert(progress_completion.end(),
+                             prev.progress_completion.begin() + prev.progress_offsets[a0],
+                             prev.progress_completion.begin() + prev.progress_offsets[a1]);
+  if (with_feedback) {
+    append_range(feedback_sum, prev.feedback_sum, a0, a1);
+    append_range(feedback_count, prev.feedback_count, a0, a1);
+  } else {
+    feedback_sum.resize(feedback_sum.size() + (a1 - a0), 0);
+    feedback_count.resize(feedback_count.size() + (a1 - a0), 0);
+  }
+  // Each year's lines are in plan order: the plans' lines are one run per year.
+  for (const auto& [year, from] : prev.lines_by_year) {
+    const auto lo = static_cast<std::size_t>(std::lower_bound(from.plan.begin(), from.plan.end(), first) - from.plan.begin());
+    const auto hi = static_cast<std::size_t>(std::lower_bound(from.plan.begin() + static_cast<std::ptrdiff_t>(lo), from.plan.end(), end) - from.plan.begin());
+    if (lo == hi) continue;
+    YearLines& to = lines_by_year[year];
+    const std::size_t at = to.size();
+    append_range(to.action, from.action, lo, hi);
+    append_range(to.plan, from.plan, lo, hi);
+    append_range(to.body, from.body, lo, hi);
+    append_range(to.source, from.source, lo, hi);
+    append_range(to.planned, from.planned, lo, hi);
+    append_range(to.actual, from.actual, lo, hi);
+    if (plan_shift != 0 || action_shift != 0) {
+      for (std::size_t l = at; l < to.size(); ++l) to.action[l] += action_shift, to.plan[l] += plan_shift;
     }
   }
+}
+
+int Facts::plan_number(const std::string& id) const {
+  const auto it = std::lower_bound(plan_ids.begin(), plan_ids.end(), id);
+  return it == plan_ids.end() || *it != id ? -1 : static_cast<int>(it - plan_ids.begin());
+}
+
+void Facts::resolve_based_on(const Model& m) {
+  std::size_t k = 0;
+  for (const auto& [id, p] : m.plans) {
+    plans[k++].based_on = p.based_on ? plan_number(*p.based_on) : -1;
+  }
+}
+
+// Feedback names "<plan>/<action>": the plan by its index, the action among the plan's own (a
+// few dozen at most), rather than an index of every action's full name.
+void Facts::add_feedback(const Feedback& f) {
+  const auto slash = f.action.find('/');
+  if (slash == std::string::npos) return;
+  const int plan = plan_number(f.action.substr(0, slash));
+  if (plan < 0) return;
+  const PlanFact& pf = plans[static_cast<std::size_t>(plan)];
+  for (int k = pf.first_action; k < pf.first_action + pf.action_count; ++k) {
+    const std::string& action_id = actions[static_cast<std::size_t>(k)]->id;
+    if (f.action.size() == slash + 1 + action_id.size() && f.action.compare(slash + 1, std::string::npos, action_id) == 0) {
+      feedback_sum[static_cast<std::size_t>(k)] += f.rating;
+      feedback_count[static_cast<std::size_t>(k)] += 1;
+      return;
+    }
+  }
+}
+
+void Facts::build_feedback(const Model& m) {
+  feedback_sum.assign(actions.size(), 0);
+  feedback_count.assign(actions.size(), 0);
+  for (const auto& f : m.feedback) add_feedback(f);
+}
+
+void Facts::feedback_of_plan(const Model& m, const std::string& id) {
+  if (id.find('/') != std::string::npos) return;  // feedback names its plan up to the first '/'
+  Feedback first;
+  first.action = id + "/";
+  for (auto it = m.feedback.lower_bound(first);
+       it != m.feedback.end() && it->action.compare(0, first.action.size(), first.action) == 0; ++it) {
+    add_feedback(*it);
+  }
+}
+
+void Facts::build_statistics(const Model& m) {
   for (const auto& [key, s] : m.statistics) {
     const int b = body(s.body);
     if (b < 0) continue;
     auto& column = statistics[s.variable][s.year];
     if (column.empty()) column.assign(body_ids.size(), kNull);
-    column[b] = s.value;
-    years.insert(s.year);
+    column[static_cast<std::size_t>(b)] = s.value;
   }
+}
+
+void Facts::build_cases(const Model& m) {
   for (const auto& [id, c] : m.cases) {
     CaseFact cf;
     cf.body = body(c.body);
@@ -131,14 +344,14 @@ Facts::Facts(const Model& m) : model_(&m) {
     cf.closed = c.closed ? c.closed->year : INT_MAX;
     if (cf.body < 0) continue;
     cases.push_back(cf);
-    years.insert(cf.opened);
-    if (c.closed) years.insert(cf.closed);
   }
+}
+
+void Facts::build_ledger(const Model& m) {
   for (const auto& [key, l] : m.ledger) {
     LedgerFact lf{body(l.body), ledger_services.add(l.service), l.year, l.charged.cents(), l.collected.cents()};
     if (lf.body < 0) continue;
     ledger.push_back(lf);
-    years.insert(l.year);
   }
   std::stable_sort(ledger.begin(), ledger.end(),
                    [](const LedgerFact& a, const LedgerFact& b) { return a.year < b.year; });
@@ -148,16 +361,43 @@ Facts::Facts(const Model& m) : model_(&m) {
     ledger_by_year[ledger[i].year] = {i, j};
     i = j;
   }
+}
+
+void Facts::build_places(const Model& m) {
   for (const auto& [id, p] : m.places) {
     PlaceFact pf{body(p.body), place_categories.add(p.category), p.since ? p.since->year : INT_MIN};
     if (pf.body >= 0) places.push_back(pf);
   }
+}
+
+void Facts::build_certifications(const Model& m) {
   for (const auto& [key, c] : m.certifications) {
     CertificationFact cf{body(c.body), schemes.add(c.scheme), c.status, c.date, c.expires};
     if (cf.body >= 0) certifications.push_back(cf);
   }
   std::sort(certifications.begin(), certifications.end(),
             [](const CertificationFact& a, const CertificationFact& b) { return a.date < b.date; });
+}
+
+void Facts::collect_years() {
+  // Plan periods repeat: expand each distinct one once.
+  std::set<std::pair<int, int>> periods;
+  for (const auto& p : plans) periods.emplace(p.from, p.to);
+  std::set<int> years;
+  for (const auto& [from, to] : periods) {
+    for (int y = from; y <= to; ++y) years.insert(y);
+  }
+  for (const auto& [year, lines] : lines_by_year) {
+    if (lines.size()) years.insert(year);
+  }
+  for (const auto& [variable, by_year] : statistics) {
+    for (const auto& [year, column] : by_year) years.insert(year);
+  }
+  for (const auto& c : cases) {
+    years.insert(c.opened);
+    if (c.closed != INT_MAX) years.insert(c.closed);
+  }
+  for (const auto& [year, range] : ledger_by_year) years.insert(year);
   data_years.assign(years.begin(), years.end());
 }
 
@@ -234,7 +474,7 @@ const std::vector<char>& Facts::under(const std::string& ref) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& slot = under_[ref];
   if (!slot) {
-    auto mask = std::make_unique<std::vector<char>>();
+    auto mask = std::make_shared<std::vector<char>>();
     auto c = CategoryRef::parse(ref);
     auto t = c ? model_->taxonomies.find(c->taxonomy) : model_->taxonomies.end();
     if (c && t != model_->taxonomies.end() && t->second.contains(c->code)) {

@@ -91,10 +91,33 @@ struct CertificationFact {
   std::optional<Date> expires;
 };
 
+/// One plan in the comparison of two models of a workspace: kept (the same object in both:
+/// `before == after`), changed (both, different objects), added (`before` null) or removed
+/// (`after` null). A model shares every unchanged plan object with the model it was derived
+/// from, so comparing the objects finds the changes without comparing their contents.
+struct PlanStep {
+  const std::string* id = nullptr;
+  const Plan* before = nullptr;
+  const Plan* after = nullptr;
+  bool kept() const { return before && before == after; }
+};
+
+/// Every plan of `before` and `after`, in id order.
+std::vector<PlanStep> diff_plans(const Model& before, const Model& after);
+
 /// Immutable facts of one model state, laid out for evaluation over many bodies at once.
 class Facts {
  public:
-  explicit Facts(const Model& model);
+  /// The facts of `model`. With `previous`, the facts of an earlier state of the same workspace
+  /// whose model is still alive: when both models share their bodies and taxonomies, the
+  /// plans `model` shares with it are copied from `previous` and only the changed plans are
+  /// derived again; so are the records of every kind the two models share (statistics, cases,
+  /// ledger, places, certifications, feedback), and the scope index. The result is the same
+  /// as without `previous`, up to the order of the names in the dictionaries.
+  explicit Facts(const Model& model, const Facts* previous = nullptr);
+
+  /// Whether the facts were patched from previous facts rather than built from the model.
+  bool patched() const { return patched_; }
 
   const Model& model() const { return *model_; }
   std::size_t body_count() const { return body_ids.size(); }
@@ -124,7 +147,9 @@ class Facts {
   Dictionary schemes;
 
   std::vector<PlanFact> plans;               // model order (plan id)
-  std::vector<std::string> plan_ids;
+  std::vector<std::string> plan_ids;         // sorted
+  /// The index of plan `id` in `plans`, or -1.
+  int plan_number(const std::string& id) const;
   std::vector<int> action_plan;
   std::vector<ActionStatus> action_status;
   std::vector<int> action_horizon;           // -1 when none
@@ -150,10 +175,27 @@ class Facts {
   std::unordered_map<std::string, std::map<int, std::vector<double>>> statistics;
 
  private:
+  struct LineCursor;
+  void build_bodies(const Model& m);
+  void build_categories(const Model& m);
+  void append_plan(const Plan& p, LineCursor& cursor);
+  void copy_plans(const Facts& prev, int first, int end, bool with_feedback);
+  void resolve_based_on(const Model& m);
+  void add_feedback(const Feedback& f);
+  void build_feedback(const Model& m);
+  void feedback_of_plan(const Model& m, const std::string& id);
+  void build_statistics(const Model& m);
+  void build_cases(const Model& m);
+  void build_ledger(const Model& m);
+  void build_places(const Model& m);
+  void build_certifications(const Model& m);
+  void collect_years();
+
   const Model* model_;
+  bool patched_ = false;
   mutable std::mutex mutex_;
-  mutable std::map<int, std::unique_ptr<Csr>> scopes_, leaves_;
-  mutable std::unordered_map<std::string, std::unique_ptr<std::vector<char>>> under_;
+  mutable std::map<int, std::shared_ptr<const Csr>> scopes_, leaves_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<char>>> under_;
 };
 
 }  // namespace civicplan::detail

@@ -2,44 +2,111 @@
 // One committed state of a workspace: its derived parts, built once on first use.
 #include "workspace/state.hpp"
 
+#include <utility>
 #include <vector>
 
 namespace civicplan::detail {
 
+State::State(std::shared_ptr<const Model> model, std::int64_t sequence, const State* previous)
+    : model_(std::move(model)), sequence_(sequence) {
+  if (!previous) return;
+  // Each part: the previous state's own when it has built it, else what it inherited.
+  auto own = [&](const auto& lazy) { return lazy.ready.load(std::memory_order_acquire); };
+  std::lock_guard<std::mutex> lock(previous->inherited_mutex_);
+  const Inherited& before = previous->inherited_;
+  inherited_.facts = own(previous->facts_) ? Made<Facts>{previous->model_, previous->facts_.value, nullptr} : before.facts;
+  inherited_.vocabulary = own(previous->vocabulary_)
+                              ? Made<Vocabulary>{previous->model_, previous->vocabulary_.value, nullptr}
+                              : before.vocabulary;
+  inherited_.registry = own(previous->registry_) ? Made<Registry>{previous->model_, previous->registry_.value, nullptr}
+                                                 : before.registry;
+  inherited_.indicators = own(previous->indicators_) ? previous->indicators_made_ : before.indicators;
+  inherited_.rulesets = own(previous->rulesets_) ? previous->rulesets_made_ : before.rulesets;
+}
+
+template <class T>
+State::Made<T> State::take(Made<T> Inherited::*part) const {
+  std::lock_guard<std::mutex> lock(inherited_mutex_);
+  return std::exchange(inherited_.*part, Made<T>{});
+}
+
 const Registry& State::registry() const {
-  std::call_once(registry_.once, [&] { registry_.value = std::make_shared<const Registry>(model_->bodies); });
+  std::call_once(registry_.once, [&] {
+    const auto base = take(&Inherited::registry);
+    registry_.value = base.value && base.model->bodies.shares(model_->bodies)
+                          ? base.value
+                          : std::make_shared<const Registry>(model_->bodies);
+    registry_.ready.store(true, std::memory_order_release);
+  });
   return *registry_.value;
 }
 
 const Facts& State::facts() const {
-  std::call_once(facts_.once, [&] { facts_.value = std::make_shared<const Facts>(*model_); });
+  std::call_once(facts_.once, [&] {
+    const auto base = take(&Inherited::facts);  // its model stays alive while the facts are patched
+    facts_.value = std::make_shared<const Facts>(*model_, base.value.get());
+    facts_.ready.store(true, std::memory_order_release);
+  });
   return *facts_.value;
+}
+
+const Vocabulary& State::vocabulary() const {
+  std::call_once(vocabulary_.once, [&] {
+    const auto base = take(&Inherited::vocabulary);
+    vocabulary_.value = std::make_shared<const Vocabulary>(
+        base.value ? Vocabulary::patched(*base.value, *base.model, *model_, diff_plans(*base.model, *model_))
+                   : Vocabulary::from_model(*model_));
+    vocabulary_.ready.store(true, std::memory_order_release);
+  });
+  return *vocabulary_.value;
+}
+
+// A compiled set made from `base` holds for `m` when the definitions and taxonomies are the
+// same objects and the vocabulary accepts the same names.
+template <class Definitions>
+static bool still_holds(const Model& base, const Model& m, Definitions Model::*definitions,
+                        const Vocabulary& compiled_with, const Vocabulary& now) {
+  return (base.*definitions).shares(m.*definitions) && base.taxonomies.shares(m.taxonomies) &&
+         compiled_with.same_names(now);
 }
 
 const IndicatorSet& State::indicators() const {
   std::call_once(indicators_.once, [&] {
-    std::vector<Issue> issues;  // a committed model has none
-    indicators_.value = IndicatorSet::build(*model_, Origins{}, issues, &vocabulary());
+    auto base = take(&Inherited::indicators);
+    const Vocabulary& vocab = vocabulary();
+    if (base.value && still_holds(*base.model, *model_, &Model::indicators, *base.vocabulary, vocab)) {
+      indicators_made_ = std::move(base);
+    } else {
+      std::vector<Issue> issues;  // a committed model has none
+      indicators_made_ = {model_, IndicatorSet::build(*model_, Origins{}, issues, &vocab), vocabulary_.value};
+    }
+    indicators_.value = indicators_made_.value;
+    indicators_.ready.store(true, std::memory_order_release);
   });
   return *indicators_.value;
 }
 
 const RulesetSet& State::rulesets() const {
   std::call_once(rulesets_.once, [&] {
-    std::vector<Issue> issues;
-    rulesets_.value = RulesetSet::build(*model_, Origins{}, issues, &vocabulary());
+    auto base = take(&Inherited::rulesets);
+    const Vocabulary& vocab = vocabulary();
+    if (base.value && still_holds(*base.model, *model_, &Model::rulesets, *base.vocabulary, vocab)) {
+      rulesets_made_ = std::move(base);
+    } else {
+      std::vector<Issue> issues;
+      rulesets_made_ = {model_, RulesetSet::build(*model_, Origins{}, issues, &vocab), vocabulary_.value};
+    }
+    rulesets_.value = rulesets_made_.value;
+    rulesets_.ready.store(true, std::memory_order_release);
   });
   return *rulesets_.value;
 }
 
-const Vocabulary& State::vocabulary() const {
-  std::call_once(vocabulary_.once, [&] { vocabulary_.value = std::make_shared<const Vocabulary>(Vocabulary::from_model(*model_)); });
-  return *vocabulary_.value;
-}
-
 const PracticeIndex& State::practices() const {
-  std::call_once(practices_.once,
-                 [&] { practices_.value = std::make_shared<const PracticeIndex>(*model_, registry()); });
+  std::call_once(practices_.once, [&] {
+    practices_.value = std::make_shared<const PracticeIndex>(*model_, registry());
+    practices_.ready.store(true, std::memory_order_release);
+  });
   return *practices_.value;
 }
 

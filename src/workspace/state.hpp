@@ -2,6 +2,7 @@
 // One committed state of a workspace: the model and everything derived from it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,10 +21,16 @@ namespace civicplan::detail {
 /// by whichever thread asks first; after that every reader shares them without a lock. A
 /// reader keeps the snapshot it uses alive through a shared_ptr, so nothing it reads can be
 /// replaced under it: a commit makes a new State and swaps it in.
+///
+/// A state made from `previous` (the state it replaces) derives its parts from those of
+/// `previous`, or of the latest earlier state that had built them, instead of from nothing: the
+/// facts of the plans it shares are copied and only the changed plans derived again (Facts),
+/// the vocabulary counts only the changed plans again, and the compiled indicators and
+/// rulesets and the registry are taken over whole when what they are made of did not change.
+/// What is taken over is let go once the part is built.
 class State {
  public:
-  State(std::shared_ptr<const Model> model, std::int64_t sequence)
-      : model_(std::move(model)), sequence_(sequence) {}
+  State(std::shared_ptr<const Model> model, std::int64_t sequence, const State* previous = nullptr);
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 
@@ -46,7 +53,27 @@ class State {
   struct Lazy {
     std::once_flag once;
     std::shared_ptr<const T> value;
+    std::atomic<bool> ready{false};
   };
+  /// A part and the model it was made from (kept alive: the part may point into it); for the
+  /// compiled sets, also the vocabulary they were compiled with.
+  template <class T>
+  struct Made {
+    std::shared_ptr<const Model> model;
+    std::shared_ptr<const T> value;
+    std::shared_ptr<const Vocabulary> vocabulary;
+  };
+  /// The parts of earlier states this one may derive its own from.
+  struct Inherited {
+    Made<Facts> facts;
+    Made<Vocabulary> vocabulary;
+    Made<IndicatorSet> indicators;
+    Made<RulesetSet> rulesets;
+    Made<Registry> registry;
+  };
+  /// Moves a part out of what this state inherited (once: its own part is being built).
+  template <class T>
+  Made<T> take(Made<T> Inherited::*part) const;
 
   std::shared_ptr<const Model> model_;
   std::int64_t sequence_;
@@ -56,6 +83,12 @@ class State {
   mutable Lazy<RulesetSet> rulesets_;
   mutable Lazy<PracticeIndex> practices_;
   mutable Lazy<Vocabulary> vocabulary_;
+  /// The compiled sets in use with the model and vocabulary they were compiled from: this
+  /// state's own, or taken over (written before the Lazy is ready).
+  mutable Made<IndicatorSet> indicators_made_;
+  mutable Made<RulesetSet> rulesets_made_;
+  mutable std::mutex inherited_mutex_;
+  mutable Inherited inherited_;
 };
 
 }  // namespace civicplan::detail

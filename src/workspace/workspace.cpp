@@ -79,8 +79,10 @@ std::shared_ptr<const detail::State> Workspace::Impl::sync_locked() {
 
 void Workspace::Impl::publish(std::shared_ptr<const Model> model) {
   store_->held(model);
-  std::atomic_store(&state_, std::shared_ptr<const detail::State>(
-                                 std::make_shared<const detail::State>(std::move(model), store_->sequence())));
+  // The new state derives its facts and compiled sets from those of the state it replaces.
+  const auto previous = snapshot();
+  std::atomic_store(&state_, std::shared_ptr<const detail::State>(std::make_shared<const detail::State>(
+                                 std::move(model), store_->sequence(), previous.get())));
 }
 
 void Workspace::Impl::check(const Model& merged, const detail::Origins& origins, std::vector<Issue>& issues) {
