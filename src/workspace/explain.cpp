@@ -162,8 +162,9 @@ Workspace Workspace::scenario(const nlohmann::json& changes) const {
   if (!bundle.contains("format")) bundle["format"] = "civicplan-bundle";
   if (!bundle.contains("version")) bundle["version"] = 1;
   const auto state = impl_->current();
-  // The scenario starts from this state's model, shared: its maps are copied on write.
-  Workspace scenario(std::make_shared<Impl>(detail::make_memory_store(), state->model_ptr()));
+  // The scenario starts from this state's model, shared: its maps are copied on write, and its
+  // facts and compiled sets are derived from this state's (only the changed plans again).
+  Workspace scenario(std::make_shared<Impl>(detail::make_memory_store(), state->model_ptr(), state.get()));
   scenario.import_bundle(bundle);
   return scenario;
 }

@@ -43,9 +43,10 @@ Workspace::Impl::Impl(std::unique_ptr<detail::Store> s) : store_(std::move(s)) {
   publish(std::make_shared<const Model>(store_->persistent() ? store_->load() : Model{}));
 }
 
-Workspace::Impl::Impl(std::unique_ptr<detail::Store> s, std::shared_ptr<const Model> model) : store_(std::move(s)) {
+Workspace::Impl::Impl(std::unique_ptr<detail::Store> s, std::shared_ptr<const Model> model, const detail::State* base)
+    : store_(std::move(s)) {
   std::lock_guard<std::mutex> lock(store_mutex_);
-  publish(std::move(model));
+  publish(std::move(model), base);
 }
 
 std::shared_ptr<const detail::State> Workspace::Impl::current() {
@@ -78,11 +79,15 @@ std::shared_ptr<const detail::State> Workspace::Impl::sync_locked() {
 }
 
 void Workspace::Impl::publish(std::shared_ptr<const Model> model) {
-  store_->held(model);
   // The new state derives its facts and compiled sets from those of the state it replaces.
   const auto previous = snapshot();
+  publish(std::move(model), previous.get());
+}
+
+void Workspace::Impl::publish(std::shared_ptr<const Model> model, const detail::State* previous) {
+  store_->held(model);
   std::atomic_store(&state_, std::shared_ptr<const detail::State>(std::make_shared<const detail::State>(
-                                 std::move(model), store_->sequence(), previous.get())));
+                                 std::move(model), store_->sequence(), previous)));
 }
 
 void Workspace::Impl::check(const Model& merged, const detail::Origins& origins, std::vector<Issue>& issues) {

@@ -24,7 +24,10 @@ namespace detail { class Permissions; }
 struct Workspace::Impl {
   explicit Impl(std::unique_ptr<detail::Store> s);
   // A workspace on `s` that starts from `model` (a scenario's base), not from what `s` holds.
-  Impl(std::unique_ptr<detail::Store> s, std::shared_ptr<const Model> model);
+  /// A workspace on `s` holding `model`; with `base`, a state of another workspace whose model
+  /// `model` is (a scenario), the first state derives its parts from those `base` built.
+  Impl(std::unique_ptr<detail::Store> s, std::shared_ptr<const Model> model,
+       const detail::State* base = nullptr);
 
   // The latest snapshot this process knows, without asking the store.
   std::shared_ptr<const detail::State> snapshot() const { return std::atomic_load(&state_); }
@@ -127,6 +130,7 @@ struct Workspace::Impl {
   std::shared_ptr<const detail::State> sync_locked();
   // Swaps in a snapshot of `model` at the store's sequence. Caller holds store_mutex_.
   void publish(std::shared_ptr<const Model> model);
+  void publish(std::shared_ptr<const Model> model, const detail::State* previous);
 
   static constexpr int kWriteAttempts = 5;
 

@@ -134,6 +134,21 @@ TEST_CASE("After each kind of write, the patched state answers as a state built 
   }
 }
 
+TEST_CASE("A scenario derives its parts from its base and answers as a workspace built afresh", "[incremental]") {
+  Workspace ws;
+  import_examples(ws);
+  use(ws);
+  const auto before = ws.compute_indicators().to_json();
+  auto j = plan_json(ws, "pf-022161-2022");
+  j["actions"].erase(j["actions"].begin());
+  Workspace scenario = ws.scenario({{"plans", {j}},
+                                    {"statistics", {{{"variable", "population"}, {"body", "022161"},
+                                                     {"year", 2022}, {"value", 40000}}}}});
+  require_same_as_fresh(scenario);
+  REQUIRE(scenario.compute_indicators().to_json() != before);
+  REQUIRE(ws.compute_indicators().to_json() == before);
+}
+
 TEST_CASE("A source that no plan uses any more is unknown after the write that removed it", "[incremental]") {
   Workspace ws;
   import_examples(ws);
