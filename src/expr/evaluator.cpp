@@ -192,20 +192,32 @@ const std::vector<char>& Evaluator::plan_mask(const CallArgs& a, Fn fn, int year
   const std::string key = "plans|" + a.plan_kind + "|" + std::to_string(a.variant) + "|" + std::to_string(mask) +
                           "|" + std::to_string(year) + "|" + std::to_string(static_cast<int>(fn));
   auto it = masks_.find(key);
-  if (it != masks_.end()) return it->second;
-  const int kind = a.plan_kind.empty() ? -1 : facts_.plan_kinds.find(a.plan_kind);
-  const std::vector<char>* sup = a.variant < 0 ? &superseded(mask, year) : nullptr;
-  std::vector<char> out(facts_.plans.size(), 0);
-  if (a.plan_kind.empty() || kind >= 0) {
-    for (std::size_t p = 0; p < facts_.plans.size(); ++p) {
-      const auto& pf = facts_.plans[p];
-      if (pf.from > year || year > pf.to || pf.body < 0 || !(mask & bit(pf.status))) continue;
-      if (kind >= 0 && pf.kind != kind) continue;
-      if (a.variant >= 0 ? static_cast<int>(pf.variant) != a.variant : (*sup)[p] != 0) continue;
-      out[p] = 1;
+  if (it == masks_.end()) {
+    const int kind = a.plan_kind.empty() ? -1 : facts_.plan_kinds.find(a.plan_kind);
+    const std::vector<char>* sup = a.variant < 0 ? &superseded(mask, year) : nullptr;
+    std::vector<char> out(facts_.plans.size(), 0);
+    if (a.plan_kind.empty() || kind >= 0) {
+      for (std::size_t p = 0; p < facts_.plans.size(); ++p) {
+        const auto& pf = facts_.plans[p];
+        if (pf.from > year || year > pf.to || pf.body < 0 || !(mask & bit(pf.status))) continue;
+        if (kind >= 0 && pf.kind != kind) continue;
+        if (a.variant >= 0 ? static_cast<int>(pf.variant) != a.variant : (*sup)[p] != 0) continue;
+        out[p] = 1;
+      }
     }
+    it = masks_.emplace(key, std::move(out)).first;
   }
-  return masks_.emplace(key, std::move(out)).first->second;
+  if (!only_) return it->second;
+  // While derive() patches an inherited array: only the plans of the bodies whose plans changed.
+  auto only = masks_.find(key + "|only");
+  if (only == masks_.end()) {
+    std::vector<char> out = it->second;
+    for (std::size_t p = 0; p < out.size(); ++p) {
+      if (out[p] && !(*only_)[static_cast<std::size_t>(facts_.plans[p].body)]) out[p] = 0;
+    }
+    only = masks_.emplace(key + "|only", std::move(out)).first;
+  }
+  return only->second;
 }
 
 }  // namespace civicplan::detail

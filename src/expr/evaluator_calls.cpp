@@ -20,16 +20,39 @@ double truth(bool b) { return b ? 1.0 : 0.0; }
 
 std::vector<double> constant(std::size_t n, double v) { return buffer(n, v); }
 
-// Arrays memoised by key: the own values of fact function calls (one per body of the workspace),
-// by call, year and preview; the results of indicator() calls, by batch.
+// The results of indicator() calls, by batch.
 using ArrayMemo = std::unordered_map<std::string, std::vector<double>>;
 
-// The array memoised under `key`, computed by `fill` first when absent.
-template <class Fill>
-const std::vector<double>& memoised(ArrayMemo& memo, const std::string& key, Fill&& fill) {
-  auto it = memo.find(key);
-  if (it == memo.end()) it = memo.emplace(key, fill()).first;
-  return it->second;
+Derived of_values(std::vector<double> values) {
+  Derived d;
+  d.values = std::move(values);
+  return d;
+}
+
+// `old` with the values of `bodies` taken from `fresh`, an array of the same layout derived for
+// those bodies only; nullptr when the layouts differ.
+std::shared_ptr<const Derived> spliced(const Derived& old, const Derived& fresh, const std::vector<int>& bodies,
+                                       std::size_t body_count) {
+  if (old.values.size() != fresh.values.size() || old.cents.size() != fresh.cents.size() ||
+      old.bits.size() != fresh.bits.size() || old.words != fresh.words || old.row_of != fresh.row_of) {
+    return nullptr;
+  }
+  auto out = std::make_shared<Derived>(old);
+  auto rows = [&](auto& to, const auto& from) {
+    if (body_count == 0) return;
+    for (std::size_t r = 0; r < to.size() / body_count; ++r) {
+      for (int b : bodies) to[r * body_count + static_cast<std::size_t>(b)] = from[r * body_count + static_cast<std::size_t>(b)];
+    }
+  };
+  rows(out->values, fresh.values);
+  rows(out->cents, fresh.cents);
+  for (int b : bodies) {
+    const std::size_t at = static_cast<std::size_t>(b) * out->words;
+    std::copy(fresh.bits.begin() + static_cast<std::ptrdiff_t>(at),
+              fresh.bits.begin() + static_cast<std::ptrdiff_t>(at + out->words),
+              out->bits.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  return out;
 }
 
 // plans(): per body, the plans of the mask.
@@ -107,22 +130,9 @@ std::vector<double> scope_rating(const Facts& facts, const std::vector<double>& 
 }
 
 // cases() or new_cases(): per body, the cases of the call's service (or of all), counted in one
-// pass for every year the workspace holds data for and `year` (formulas ask for the same call
-// year after year); each year not counted yet goes into `memo` under the call's key.
-void count_cases(const Facts& facts, const CNode& n, int year, const std::string& suffix,
-                 ArrayMemo& memo) {
-  std::vector<int> years = facts.data_years;
-  if (!std::binary_search(years.begin(), years.end(), year)) {
-    years.insert(std::upper_bound(years.begin(), years.end(), year), year);
-  }
-  std::vector<std::vector<double>*> own(years.size(), nullptr);
-  std::vector<std::vector<double>> fresh(years.size());
-  for (std::size_t y = 0; y < years.size(); ++y) {
-    const std::string key = n.key + "#" + std::to_string(years[y]) + suffix;
-    if (memo.count(key)) continue;  // already counted
-    fresh[y].assign(facts.body_count(), 0.0);
-    own[y] = &fresh[y];
-  }
+// pass for every year of `years`, sorted.
+std::vector<std::vector<double>> count_cases(const Facts& facts, const CNode& n, const std::vector<int>& years) {
+  std::vector<std::vector<double>> own(years.size(), std::vector<double>(facts.body_count(), 0.0));
   const std::vector<char>* svc = n.call.service.empty() ? nullptr : &facts.under(n.call.service);
   const bool active_cases = n.fn == Fn::kCases;
   for (const auto& c : facts.cases) {
@@ -131,12 +141,10 @@ void count_cases(const Facts& facts, const CNode& n, int year, const std::string
     // new_cases().
     auto y = std::lower_bound(years.begin(), years.end(), c.opened);
     for (; y != years.end() && (active_cases ? *y <= c.closed : *y == c.opened); ++y) {
-      if (auto* o = own[static_cast<std::size_t>(y - years.begin())]) (*o)[c.body] += 1;
+      own[static_cast<std::size_t>(y - years.begin())][c.body] += 1;
     }
   }
-  for (std::size_t y = 0; y < years.size(); ++y) {
-    if (own[y]) memo.emplace(n.key + "#" + std::to_string(years[y]) + suffix, std::move(fresh[y]));
-  }
+  return own;
 }
 
 // charged() or collected(): per body, the cents of the year's ledger entries of the call's
@@ -258,6 +266,72 @@ std::vector<double> eval_exists(Evaluator& ev, const CNode& n, const Batch& batc
 
 }  // namespace
 
+namespace {
+
+// Calls make() with the evaluator's restriction `slot` set to `only`, then restores it.
+template <class Make>
+Derived restricted(const std::vector<char>*& slot, const std::vector<char>* only, Make& make) {
+  struct Restore {
+    const std::vector<char>*& slot;
+    const std::vector<char>* saved;
+    ~Restore() { slot = saved; }
+  } restore{slot, slot};
+  slot = only;
+  return make();
+}
+
+}  // namespace
+
+template <class Make>
+const Derived& Evaluator::derive(const std::string& key, Depends depends, Make&& make) {
+  auto mine = derived_.find(key);
+  if (mine != derived_.end()) return *mine->second;
+  std::shared_ptr<const Derived> d = facts_.derived(key);
+  if (!d) {
+    const FactsDelta* delta = facts_.delta();
+    std::shared_ptr<const Derived> old = delta ? facts_.inherited(key) : nullptr;
+    const bool holds = depends == Depends::kPlans || (depends == Depends::kFeedback && delta && delta->feedback) ||
+                       (depends == Depends::kCases && delta && delta->cases) ||
+                       (depends == Depends::kLedger && delta && delta->ledger) ||
+                       (depends == Depends::kPlaces && delta && delta->places);
+    if (old && holds) {
+      // Records of other kinds do not change with the plans; an array of the plans is derived
+      // again for the bodies whose plans changed, the other bodies' values copied.
+      if (depends == Depends::kCases || depends == Depends::kLedger || depends == Depends::kPlaces ||
+          delta->bodies.empty()) {
+        d = std::move(old);
+      } else {
+        std::vector<char> changed(facts_.body_count(), 0);
+        for (int b : delta->bodies) changed[static_cast<std::size_t>(b)] = 1;
+        const Derived fresh = restricted(only_, &changed, make);
+        d = spliced(*old, fresh, delta->bodies, facts_.body_count());
+      }
+    }
+    // Derived for every body, even inside the patch of another array.
+    if (!d) d = std::make_shared<const Derived>(restricted(only_, nullptr, make));
+    d = facts_.keep(key, std::move(d));
+  }
+  return *derived_.emplace(key, std::move(d)).first->second;
+}
+
+template <class F>
+void Evaluator::each_line(const YearLines& lines, const std::vector<char>& plans, F&& f) const {
+  if (!only_) {
+    for (std::size_t l = 0; l < lines.size(); ++l) {
+      if (plans[lines.plan[l]]) f(l);
+    }
+    return;
+  }
+  // A few plans: the lines of each, found by a search (the lines are in action order).
+  for (std::size_t p = 0; p < plans.size(); ++p) {
+    if (!plans[p]) continue;
+    const auto& pf = facts_.plans[p];
+    auto l = static_cast<std::size_t>(std::lower_bound(lines.action.begin(), lines.action.end(), pf.first_action) -
+                                      lines.action.begin());
+    for (; l < lines.size() && lines.action[l] < pf.first_action + pf.action_count; ++l) f(l);
+  }
+}
+
 std::vector<double> Evaluator::scope_sum(const double* own, const Batch& batch, int year) const {
   const Csr& scope = facts_.scope(year);
   std::vector<double> out = buffer(batch.bodies.size(), 0.0);
@@ -298,12 +372,12 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
       if (n.fn == Fn::kActions && !a.category.empty()) {
         if (const double* own = by_category(n, year)) return scope_sum(own, batch, year);
       }
-      const auto& own = memoised(own_, own_key, [&] {
+      const auto& own = derive("own|" + own_key, Depends::kPlans, [&] {
         const auto& plans = plan_mask(a, n.fn, year);
-        if (n.fn == Fn::kPlans) return own_plans(facts_, plans);
+        if (n.fn == Fn::kPlans) return of_values(own_plans(facts_, plans));
         const std::vector<char>* cats = a.category.empty() ? nullptr : &facts_.under(a.category);
-        return own_actions(facts_, plans, [&](int act) { return action_ok(act, a, cats); });
-      });
+        return of_values(own_actions(facts_, plans, [&](int act) { return action_ok(act, a, cats); }));
+      }).values;
       return scope_sum(own.data(), batch, year);
     }
     case Fn::kBudget: {
@@ -311,38 +385,54 @@ std::vector<double> Evaluator::eval_call(const CNode& n, const Batch& batch, int
         if (const double* own = by_category(n, year)) return in_euros(scope_sum(own, batch, year));
       }
       // Exact cents per body, then per scope; euros only at the end.
-      const auto& own = memoised(own_, own_key, [&] {
+      const auto& own = derive("own|" + own_key, Depends::kPlans, [&] {
         const int source = a.source.empty() ? -1 : facts_.sources.find(a.source);
         // With a category by_category does not know, nothing is under it: the sums stay 0.
         const bool any = a.category.empty() && (a.source.empty() || source >= 0);
-        return own_cents(any ? by_source(a, year, source) : nullptr, facts_.body_count());
-      });
+        return of_values(own_cents(any ? by_source(a, year, source) : nullptr, facts_.body_count()));
+      }).values;
       return in_euros(scope_sum(own.data(), batch, year));
     }
     case Fn::kRating: {
-      const auto& own = memoised(own_, own_key, [&] {
-        return own_ratings(facts_, plan_mask(CallArgs{}, Fn::kActions, year));
-      });
+      const auto& own = derive("own|" + own_key, Depends::kFeedback, [&] {
+        return of_values(own_ratings(facts_, plan_mask(CallArgs{}, Fn::kActions, year)));
+      }).values;
       return scope_rating(facts_, own, batch, year);
     }
     case Fn::kCases:
     case Fn::kNewCases: {
-      auto it = own_.find(own_key);
-      if (it == own_.end()) {
-        count_cases(facts_, n, year, options_.preview ? "#preview" : "", own_);
-        it = own_.find(own_key);
-      }
-      return scope_sum(it->second.data(), batch, year);
+      const auto& own = derive("own|" + own_key, Depends::kCases, [&] {
+        // Formulas ask for the same call year after year: one pass counts every year the
+        // workspace holds data for, and the other years are kept for the calls to come.
+        std::vector<int> years = facts_.data_years;
+        if (!std::binary_search(years.begin(), years.end(), year)) {
+          years.insert(std::upper_bound(years.begin(), years.end(), year), year);
+        }
+        auto counted = count_cases(facts_, n, years);
+        const std::string suffix = options_.preview ? "#preview" : "";
+        Derived mine;
+        for (std::size_t y = 0; y < years.size(); ++y) {
+          if (years[y] == year) {
+            mine.values = std::move(counted[y]);
+            continue;
+          }
+          const std::string key = "own|" + n.key + "#" + std::to_string(years[y]) + suffix;
+          if (!facts_.derived(key)) facts_.keep(key, std::make_shared<const Derived>(of_values(std::move(counted[y]))));
+        }
+        return mine;
+      }).values;
+      return scope_sum(own.data(), batch, year);
     }
     case Fn::kCharged:
     case Fn::kCollected: {
       const bool charged = n.fn == Fn::kCharged;
-      const auto& own =
-          memoised(own_, own_key, [&] { return own_ledger(facts_, a, year, charged); });
+      const auto& own = derive("own|" + own_key, Depends::kLedger,
+                               [&] { return of_values(own_ledger(facts_, a, year, charged)); }).values;
       return in_euros(scope_sum(own.data(), batch, year));
     }
     case Fn::kPlaces: {
-      const auto& own = memoised(own_, own_key, [&] { return own_places(facts_, a, year); });
+      const auto& own =
+          derive("own|" + own_key, Depends::kPlaces, [&] { return of_values(own_places(facts_, a, year)); }).values;
       return scope_sum(own.data(), batch, year);
     }
     case Fn::kCategories: return categories(n, batch, year);
@@ -407,11 +497,11 @@ std::vector<double> Evaluator::members(const CNode& n, const Batch& batch, int y
   return out;
 }
 
-Evaluator::CategorySets Evaluator::own_categories(const CallArgs& a, int year) {
+Derived Evaluator::own_categories(const CallArgs& a, int year) {
   // The categories of the taxonomy at the requested depth get dense slots; every category of
   // the taxonomy lists the slots of its ancestors (or itself) at that depth.
   const auto& model = facts_.model();
-  CategorySets own;
+  Derived own;
   auto t = model.taxonomies.find(a.taxonomy);
   if (t == model.taxonomies.end()) return own;
   std::vector<int> slot(facts_.categories.size(), -1);
@@ -444,9 +534,7 @@ std::vector<double> Evaluator::categories(const CNode& n, const Batch& batch, in
   const CallArgs& a = n.call;
   // Distinct depth categories per body, memoised per call and year: every level reuses them.
   const std::string own_key = n.key + "#" + std::to_string(year) + (options_.preview ? "#preview" : "");
-  auto memo = own_sets_.find(own_key);
-  if (memo == own_sets_.end()) memo = own_sets_.emplace(own_key, own_categories(a, year)).first;
-  const CategorySets& own = memo->second;
+  const Derived& own = derive("sets|" + own_key, Depends::kPlans, [&] { return own_categories(a, year); });
   std::vector<double> out = buffer(batch.bodies.size(), 0.0);
   if (own.words == 0) return out;
   const Csr& scope = facts_.scope(year);
@@ -473,8 +561,7 @@ const std::int64_t* Evaluator::by_source(const CallArgs& a, int year, int source
   const std::size_t sources = facts_.sources.size();
   const std::string key = a.plan_kind + "|" + std::to_string(a.variant) + "|" + std::to_string(status_mask(a)) +
                           "#" + std::to_string(year);
-  auto it = source_tables_.find(key);
-  if (it == source_tables_.end()) {
+  const Derived& made = derive("src|" + key, Depends::kPlans, [&] {
     std::vector<std::int64_t> table(2 * (sources + 1) * bodies, 0);
     const auto& plans = plan_mask(a, Fn::kBudget, year);
     auto found = facts_.lines_by_year.find(year);
@@ -483,20 +570,21 @@ const std::int64_t* Evaluator::by_source(const CallArgs& a, int year, int source
       std::int64_t* planned = table.data();
       std::int64_t* actual = table.data() + (sources + 1) * bodies;
       const std::size_t total = sources * bodies;
-      for (std::size_t l = 0; l < lines.size(); ++l) {
-        if (!plans[lines.plan[l]]) continue;
+      each_line(lines, plans, [&](std::size_t l) {
         const std::size_t at = static_cast<std::size_t>(lines.source[l]) * bodies + static_cast<std::size_t>(lines.body[l]);
         const std::size_t all = total + static_cast<std::size_t>(lines.body[l]);
         planned[at] += lines.planned[l];
         planned[all] += lines.planned[l];
         actual[at] += lines.actual[l];
         actual[all] += lines.actual[l];
-      }
+      });
     }
-    it = source_tables_.emplace(key, std::move(table)).first;
-  }
+    Derived d;
+    d.cents = std::move(table);
+    return d;
+  });
   const std::size_t row = (a.actual ? sources + 1 : 0) + (source >= 0 ? static_cast<std::size_t>(source) : sources);
-  return it->second.data() + row * bodies;
+  return made.cents.data() + row * bodies;
 }
 
 std::string Evaluator::category_group(const CNode& n) const {
@@ -538,16 +626,17 @@ const double* Evaluator::by_category(const CNode& n, int year) {
   // the call's own category alone.
   const std::string group = category_group(n);
   std::vector<int> wanted{category};
-  std::string key = group + "|" + std::to_string(category) + "#" + std::to_string(year);
   auto announced = expected_.find(group);
   if (announced != expected_.end() &&
       std::binary_search(announced->second.begin(), announced->second.end(), category)) {
     wanted = announced->second;
-    key = group + "#" + std::to_string(year);
   }
-  auto it = category_tables_.find(key);
-  if (it == category_tables_.end()) {
-    CategoryTable t;
+  // Evaluators that were announced other calls make other tables: the rows are in the key.
+  std::string key = "cat|" + group + "|";
+  for (int w : wanted) key += std::to_string(w) + ",";
+  key += "#" + std::to_string(year);
+  const Derived& made = derive(key, Depends::kPlans, [&] {
+    Derived t;
     t.row_of.assign(static_cast<std::size_t>(end - first), -1);
     for (std::size_t r = 0; r < wanted.size(); ++r) t.row_of[wanted[r] - first] = static_cast<int>(r);
     CallArgs others = a;  // every filter but the category
@@ -592,20 +681,20 @@ const double* Evaluator::by_category(const CNode& n, int year) {
       if (found != facts_.lines_by_year.end() && (a.source.empty() || source >= 0)) {
         const YearLines& lines = found->second;
         const auto& amounts = a.actual ? lines.actual : lines.planned;
-        for (std::size_t l = 0; l < lines.size(); ++l) {
-          if (!plans[lines.plan[l]] || (source >= 0 && lines.source[l] != source)) continue;
-          if (!action_ok(lines.action[l], others, nullptr)) continue;
+        each_line(lines, plans, [&](std::size_t l) {
+          if (source >= 0 && lines.source[l] != source) return;
+          if (!action_ok(lines.action[l], others, nullptr)) return;
           const auto body = static_cast<std::size_t>(lines.body[l]);
           each_row(lines.action[l], static_cast<int>(l), [&](std::size_t row) { cents[row * bodies + body] += amounts[l]; });
-        }
+        });
       }
       for (std::size_t k = 0; k < table.size(); ++k) table[k] = static_cast<double>(cents[k]);
     }
     t.values = std::move(table);
-    it = category_tables_.emplace(key, std::move(t)).first;
-  }
-  const auto row = static_cast<std::size_t>(it->second.row_of[category - first]);
-  return it->second.values.data() + row * bodies;
+    return t;
+  });
+  const auto row = static_cast<std::size_t>(made.row_of[category - first]);
+  return made.values.data() + row * bodies;
 }
 
 std::vector<double> Evaluator::completion(const CNode& n, const Batch& batch, int year) {
@@ -614,9 +703,8 @@ std::vector<double> Evaluator::completion(const CNode& n, const Batch& batch, in
   // Per body: sum of weights, weighted completion, count and plain completion sum, memoised
   // per call and year (every level reuses them) as four consecutive arrays.
   const std::string own_key = n.key + "#" + std::to_string(year) + (options_.preview ? "#preview" : "");
-  auto memo = own_.find(own_key);
-  if (memo == own_.end()) memo = own_.emplace(own_key, own_completion(a, year)).first;
-  const double* w = memo->second.data();
+  const double* w =
+      derive("own|" + own_key, Depends::kPlans, [&] { return of_values(own_completion(a, year)); }).values.data();
   const double* wc = w + bodies;
   const double* c = w + 2 * bodies;
   const double* cnt = w + 3 * bodies;
@@ -656,6 +744,11 @@ std::vector<double> Evaluator::own_completion(const CallArgs& a, int year) {
   for (std::size_t p = 0; p < plans.size(); ++p) {
     if (!plans[p]) continue;
     const auto& pf = facts_.plans[p];
+    // The plan's first line: a search, since the plans between may be many (or, when derive()
+    // patches, most of them skipped).
+    cursor = static_cast<std::size_t>(
+        std::lower_bound(lines.action.begin() + static_cast<std::ptrdiff_t>(cursor), lines.action.end(), pf.first_action) -
+        lines.action.begin());
     for (int act = pf.first_action; act < pf.first_action + pf.action_count; ++act) {
       double weight = 0;
       while (cursor < lines.size() && lines.action[cursor] < act) ++cursor;

@@ -178,30 +178,33 @@ class Evaluator {
   std::vector<double> members(const CNode& n, const Batch& batch, int year);
   std::vector<double> categories(const CNode& n, const Batch& batch, int year);
   std::vector<double> completion(const CNode& n, const Batch& batch, int year);
-  struct CategorySets {  // per body, a bit set over the categories at one depth
-    std::size_t words = 0;
-    std::vector<std::uint64_t> bits;
-  };
-  CategorySets own_categories(const CallArgs& a, int year);
+  Derived own_categories(const CallArgs& a, int year);
   std::vector<double> own_completion(const CallArgs& a, int year);
+  // What a derived array depends on besides the plans, and so when an inherited one still holds.
+  enum class Depends { kPlans, kFeedback, kCases, kLedger, kPlaces };
+  // The array derived under `key`: this evaluator's, one an earlier evaluator of the same facts
+  // kept, one of the facts these were patched from (derived again by `make` for the changed
+  // bodies only), or made by `make`; kept in the facts for later evaluators.
+  template <class Make>
+  const Derived& derive(const std::string& key, Depends depends, Make&& make);
+  // The lines of `lines` of the plans of `plans`, in order: f(line).
+  template <class F>
+  void each_line(const YearLines& lines, const std::vector<char>& plans, F&& f) const;
   std::vector<double> held(const CNode& n, const Batch& batch, int year, bool years);
 
   const Facts& facts_;
   EvalOptions options_;
   int depth_ = 0;
   Trace* trace_ = nullptr;
-  std::unordered_map<std::string, std::vector<double>> own_;
   std::unordered_map<std::string, std::vector<char>> masks_;
   std::unordered_map<std::string, std::vector<double>> results_;
-  std::unordered_map<std::string, CategorySets> own_sets_;
   std::unordered_map<std::string, std::vector<int>> expected_;  // category group: category ids, sorted
-  struct CategoryTable {
-    std::vector<int> row_of;     // per category of the taxonomy: its row, or -1
-    std::vector<double> values;  // row-major: one value per body in each row
-  };
-  std::unordered_map<std::string, CategoryTable> category_tables_;
+  // What this evaluator derived or took over: own values per body, tables, category sets.
+  std::unordered_map<std::string, std::shared_ptr<const Derived>> derived_;
+  // While derive() patches an inherited array: 1 for each body whose plans changed. Plan masks
+  // then hold only the plans of those bodies.
+  const std::vector<char>* only_ = nullptr;
   std::vector<std::int64_t> cents_;  // scratch of budget sums, reused
-  std::unordered_map<std::string, std::vector<std::int64_t>> source_tables_;
 };
 
 }  // namespace civicplan::detail

@@ -46,7 +46,7 @@ struct Facts::LineCursor {
   int year = 0, source = -1;
 };
 
-Facts::Facts(const Model& m, const Facts* previous) : model_(&m) {
+Facts::Facts(const Model& m, const Facts* previous, const std::vector<PlanStep>* given) : model_(&m) {
   const Model* before = previous ? &previous->model() : nullptr;
   patched_ = before && m.bodies.shares(before->bodies) && m.taxonomies.shares(before->taxonomies);
   if (!patched_) {
@@ -83,7 +83,9 @@ Facts::Facts(const Model& m, const Facts* previous) : model_(&m) {
   sources = prev.sources;
   objectives = prev.objectives;
   const bool feedback_kept = m.feedback.shares(before->feedback);
-  const std::vector<PlanStep> steps = diff_plans(*before, m);
+  std::vector<PlanStep> diffed;
+  if (!given) diffed = diff_plans(*before, m);
+  const std::vector<PlanStep>& steps = given ? *given : diffed;
   plans.reserve(m.plans.size());
   plan_ids.reserve(m.plans.size());
   LineCursor cursor;
@@ -108,6 +110,37 @@ Facts::Facts(const Model& m, const Facts* previous) : model_(&m) {
   }
   resolve_based_on(m);
   if (!feedback_kept) build_feedback(m);
+  // What changed: the bodies of the changed plans and of the plans they are based on, in
+  // either model.
+  {
+    std::vector<int> changed;
+    auto add = [&](const Model& model, const Plan* p) {
+      if (!p) return;
+      changed.push_back(body(p->body));
+      if (!p->based_on) return;
+      const auto base = model.plans.find(*p->based_on);
+      if (base != model.plans.end()) changed.push_back(body(base->second.body));
+    };
+    for (const auto& step : steps) {
+      if (step.kept()) continue;
+      add(*before, step.before);
+      add(m, step.after);
+    }
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    if (!changed.empty() && changed.front() < 0) changed.erase(changed.begin());
+    delta_.bodies = std::move(changed);
+    delta_.feedback = feedback_kept;
+    delta_.statistics = m.statistics.shares(before->statistics);
+    delta_.certifications = m.certifications.shares(before->certifications);
+    delta_.cases = m.cases.shares(before->cases);
+    delta_.ledger = m.ledger.shares(before->ledger);
+    delta_.places = m.places.shares(before->places);
+    delta_.sources = prev.sources.size();
+    std::lock_guard<std::mutex> lock(prev.derived_mutex_);
+    inherited_ = prev.derived_;
+    inherited_results_ = prev.results_;
+  }
   // Records of the other kinds: copied when both models share them.
   if (m.statistics.shares(before->statistics)) {
     statistics = prev.statistics;
@@ -399,6 +432,46 @@ void Facts::collect_years() {
   }
   for (const auto& [year, range] : ledger_by_year) years.insert(year);
   data_years.assign(years.begin(), years.end());
+}
+
+std::shared_ptr<const Derived> Facts::derived(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(derived_mutex_);
+  auto it = derived_.find(key);
+  return it == derived_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const Derived> Facts::keep(const std::string& key, std::shared_ptr<const Derived> value) const {
+  std::lock_guard<std::mutex> lock(derived_mutex_);
+  return derived_.emplace(key, std::move(value)).first->second;
+}
+
+std::shared_ptr<const Derived> Facts::inherited(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(derived_mutex_);
+  auto it = inherited_.find(key);
+  if (it == inherited_.end()) return nullptr;
+  auto value = std::move(it->second);
+  inherited_.erase(it);
+  return value;
+}
+
+std::shared_ptr<const void> Facts::result(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(derived_mutex_);
+  auto it = results_.find(key);
+  return it == results_.end() ? nullptr : it->second;
+}
+
+void Facts::keep_result(const std::string& key, std::shared_ptr<const void> value) const {
+  std::lock_guard<std::mutex> lock(derived_mutex_);
+  results_.emplace(key, std::move(value));
+}
+
+std::shared_ptr<const void> Facts::inherited_result(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(derived_mutex_);
+  auto it = inherited_results_.find(key);
+  if (it == inherited_results_.end()) return nullptr;
+  auto value = std::move(it->second);
+  inherited_results_.erase(it);
+  return value;
 }
 
 int Facts::body(const std::string& id) const {

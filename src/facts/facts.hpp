@@ -43,6 +43,26 @@ struct Csr {
   std::size_t rows() const { return offsets.size() - 1; }
 };
 
+/// An array an evaluator derived from the facts and keeps for the evaluators after it: rows of
+/// one value (or exact cents) per body, or `words` bits per body, body after body.
+struct Derived {
+  std::vector<double> values;
+  std::vector<std::int64_t> cents;
+  std::vector<std::uint64_t> bits;
+  std::size_t words = 0;
+  std::vector<int> row_of;  // a table by category: each category of the taxonomy, its row or -1
+};
+
+/// What differs between patched facts and the facts they were patched from.
+struct FactsDelta {
+  /// The bodies whose plans changed, or whose plans the changed plans are based on; sorted.
+  std::vector<int> bodies;
+  /// Which records were kept (shared by both models).
+  bool feedback = false, statistics = false, cases = false, ledger = false, places = false, certifications = false;
+  /// How many budget sources the earlier facts named.
+  std::size_t sources = 0;
+};
+
 struct PlanFact {
   int body = 0;
   int from = 0, to = 0;
@@ -114,10 +134,26 @@ class Facts {
   /// derived again; so are the records of every kind the two models share (statistics, cases,
   /// ledger, places, certifications, feedback), and the scope index. The result is the same
   /// as without `previous`, up to the order of the names in the dictionaries.
-  explicit Facts(const Model& model, const Facts* previous = nullptr);
+  /// `steps`, when given, is diff_plans(previous->model(), model), computed by the caller.
+  explicit Facts(const Model& model, const Facts* previous = nullptr, const std::vector<PlanStep>* steps = nullptr);
 
   /// Whether the facts were patched from previous facts rather than built from the model.
   bool patched() const { return patched_; }
+  /// What changed since the facts these were patched from; nullptr when built afresh.
+  const FactsDelta* delta() const { return patched_ ? &delta_ : nullptr; }
+
+  /// What an evaluator derived from these facts under `key`, or nullptr.
+  std::shared_ptr<const Derived> derived(const std::string& key) const;
+  /// Keeps `value` under `key` for the evaluators that come later; when another evaluator kept
+  /// one first, returns that one.
+  std::shared_ptr<const Derived> keep(const std::string& key, std::shared_ptr<const Derived> value) const;
+  /// What the evaluators of the facts these were patched from derived under `key`, handed over
+  /// once (nullptr when nothing): the caller derives its own from it with delta().
+  std::shared_ptr<const Derived> inherited(const std::string& key) const;
+  /// The same for whole results (an indicator table, say), of a type their user knows.
+  std::shared_ptr<const void> result(const std::string& key) const;
+  void keep_result(const std::string& key, std::shared_ptr<const void> value) const;
+  std::shared_ptr<const void> inherited_result(const std::string& key) const;
 
   const Model& model() const { return *model_; }
   std::size_t body_count() const { return body_ids.size(); }
@@ -193,7 +229,11 @@ class Facts {
 
   const Model* model_;
   bool patched_ = false;
+  FactsDelta delta_;
   mutable std::mutex mutex_;
+  mutable std::mutex derived_mutex_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const Derived>> derived_, inherited_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const void>> results_, inherited_results_;
   mutable std::map<int, std::shared_ptr<const Csr>> scopes_, leaves_;
   mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<char>>> under_;
 };

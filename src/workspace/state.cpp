@@ -12,7 +12,9 @@ State::State(std::shared_ptr<const Model> model, std::int64_t sequence, const St
   if (!previous) return;
   // Each part: the previous state's own when it has built it, else what it inherited.
   auto own = [&](const auto& lazy) { return lazy.ready.load(std::memory_order_acquire); };
+  std::vector<Made<Facts>> retired;  // freed here, on the writer's thread, after the lock
   std::lock_guard<std::mutex> lock(previous->inherited_mutex_);
+  retired.swap(previous->retired_);
   const Inherited& before = previous->inherited_;
   inherited_.facts = own(previous->facts_) ? Made<Facts>{previous->model_, previous->facts_.value, nullptr} : before.facts;
   inherited_.vocabulary = own(previous->vocabulary_)
@@ -30,6 +32,22 @@ State::Made<T> State::take(Made<T> Inherited::*part) const {
   return std::exchange(inherited_.*part, Made<T>{});
 }
 
+const std::vector<PlanStep>& State::steps_from(const std::shared_ptr<const Model>& base) const {
+  // Called from inside the once-initialisers of the facts and the vocabulary, one at a time
+  // per part; the lock orders the two parts' calls.
+  std::lock_guard<std::mutex> lock(inherited_mutex_);
+  if (steps_base_ != base) {
+    steps_ = diff_plans(*base, *model_);
+    steps_base_ = base;
+  }
+  return steps_;
+}
+
+void State::retire(Made<Facts> part) const {
+  std::lock_guard<std::mutex> lock(inherited_mutex_);
+  retired_.push_back(std::move(part));
+}
+
 const Registry& State::registry() const {
   std::call_once(registry_.once, [&] {
     const auto base = take(&Inherited::registry);
@@ -43,9 +61,15 @@ const Registry& State::registry() const {
 
 const Facts& State::facts() const {
   std::call_once(facts_.once, [&] {
-    const auto base = take(&Inherited::facts);  // its model stays alive while the facts are patched
-    facts_.value = std::make_shared<const Facts>(*model_, base.value.get());
+    auto base = take(&Inherited::facts);  // its model stays alive while the facts are patched
+    if (base.value && base.model->bodies.shares(model_->bodies)) {
+      facts_.value = std::make_shared<const Facts>(*model_, base.value.get(), &steps_from(base.model));
+    } else {
+      facts_.value = std::make_shared<const Facts>(*model_, base.value.get());
+    }
     facts_.ready.store(true, std::memory_order_release);
+    // Freeing the earlier facts costs a tenth of deriving these: not the reader's to pay.
+    if (base.value) retire(std::move(base));
   });
   return *facts_.value;
 }
@@ -54,7 +78,7 @@ const Vocabulary& State::vocabulary() const {
   std::call_once(vocabulary_.once, [&] {
     const auto base = take(&Inherited::vocabulary);
     vocabulary_.value = std::make_shared<const Vocabulary>(
-        base.value ? Vocabulary::patched(*base.value, *base.model, *model_, diff_plans(*base.model, *model_))
+        base.value ? Vocabulary::patched(*base.value, *base.model, *model_, steps_from(base.model))
                    : Vocabulary::from_model(*model_));
     vocabulary_.ready.store(true, std::memory_order_release);
   });

@@ -43,6 +43,9 @@ class State {
   const Facts& facts() const;
   const IndicatorSet& indicators() const;
   const RulesetSet& rulesets() const;
+  /// The same compiled sets, shared: what results computed with them hold on to.
+  std::shared_ptr<const IndicatorSet> indicators_ptr() const { return indicators(), indicators_.value; }
+  std::shared_ptr<const RulesetSet> rulesets_ptr() const { return rulesets(), rulesets_.value; }
   const PracticeIndex& practices() const;
   /// The names expressions may use (statistics, plan kinds, sources, …): one walk of the
   /// model shared by the indicators and the rulesets.
@@ -74,6 +77,12 @@ class State {
   /// Moves a part out of what this state inherited (once: its own part is being built).
   template <class T>
   Made<T> take(Made<T> Inherited::*part) const;
+  /// The plans that differ between `base` and this state's model (diff_plans), computed once
+  /// for the parts that derive from the same earlier model.
+  const std::vector<PlanStep>& steps_from(const std::shared_ptr<const Model>& base) const;
+  /// Sets a part this state no longer needs aside, to be freed by whoever makes the next
+  /// state (a writer) or by this state's end, not by the reader that built the part.
+  void retire(Made<Facts> part) const;
 
   std::shared_ptr<const Model> model_;
   std::int64_t sequence_;
@@ -89,6 +98,9 @@ class State {
   mutable Made<RulesetSet> rulesets_made_;
   mutable std::mutex inherited_mutex_;
   mutable Inherited inherited_;
+  mutable std::shared_ptr<const Model> steps_base_;
+  mutable std::vector<PlanStep> steps_;
+  mutable std::vector<Made<Facts>> retired_;
 };
 
 }  // namespace civicplan::detail

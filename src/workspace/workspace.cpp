@@ -239,7 +239,10 @@ IndicatorTable Workspace::compute_indicators(const std::vector<std::string>& ids
   detail::Evaluator* self = nullptr;
   auto options = detail::certification_options(state->rulesets(), state->indicators(), false, &self);
   auto after_construction = [&self](detail::Evaluator& ev) { self = &ev; };
-  return state->indicators().compute(state->facts(), ids, bodies, years, options, after_construction);
+  // The table stays with the facts: after a write to plans, the next state evaluates only the
+  // bodies whose values may have changed.
+  const std::vector<std::shared_ptr<const void>> made_with = {state->indicators_ptr(), state->rulesets_ptr()};
+  return state->indicators().compute(state->facts(), ids, bodies, years, options, after_construction, &made_with);
 }
 
 std::optional<double> Workspace::evaluate(const std::string& expression, const std::string& body, int year,

@@ -368,10 +368,39 @@ std::pair<const std::string*, std::optional<int>> IndicatorSet::formula_source(c
   return {&f->formula, f->from};
 }
 
+namespace {
+
+// A table kept in the facts for the facts patched from them, with what it was computed with.
+struct KeptTable {
+  std::vector<std::shared_ptr<const void>> made_with;
+  IndicatorTable table;
+};
+
+// The bodies `changed` and every body above them, through every membership of any year: the
+// bodies whose scope may hold a changed body.
+std::vector<char> above(const Facts& facts, const std::vector<int>& changed) {
+  std::vector<char> out(facts.body_count(), 0);
+  std::vector<int> stack(changed.begin(), changed.end());
+  const auto& bodies = facts.model().bodies;
+  while (!stack.empty()) {
+    const int b = stack.back();
+    stack.pop_back();
+    if (b < 0 || out[static_cast<std::size_t>(b)]) continue;
+    out[static_cast<std::size_t>(b)] = 1;
+    const auto it = bodies.find(facts.body_ids[static_cast<std::size_t>(b)]);
+    if (it == bodies.end()) continue;
+    for (const auto& parent : it->second.parents) stack.push_back(facts.body(parent.id));
+  }
+  return out;
+}
+
+}  // namespace
+
 IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::string>& ids,
                                      const std::vector<std::string>& bodies, const std::vector<int>& years,
                                      EvalOptions options,
-                                     const std::function<void(Evaluator&)>& on_evaluator) const {
+                                     const std::function<void(Evaluator&)>& on_evaluator,
+                                     const std::vector<std::shared_ptr<const void>>* made_with) const {
   std::vector<const CompiledIndicator*> chosen;
   if (ids.empty()) {
     for (const auto& kv : indicators_) chosen.push_back(&kv.second);
@@ -398,6 +427,33 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
   if (!options.indicator) {
     options.indicator = [this](const std::string& id, int year) { return formula(id, year); };
   }
+  // The table of the same request on the facts these were patched from, and the bodies whose
+  // values may differ from it.
+  std::string kept_key;
+  std::shared_ptr<const KeptTable> earlier;
+  std::vector<char> again;
+  if (made_with && !options.parameters) {
+    kept_key = std::string("indicators|") + (options.preview ? "preview|" : "|");
+    for (const auto* ci : chosen) kept_key += ci->def.id + ",";
+    kept_key += "|";
+    for (std::size_t b = 0; b < facts.body_count(); ++b) {
+      if (selected[b] && !bodies.empty()) kept_key += facts.body_ids[b] + ",";
+    }
+    kept_key += "|";
+    for (int y : year_list) kept_key += std::to_string(y) + ",";
+    const FactsDelta* delta = facts.delta();
+    auto old = delta ? facts.inherited_result(kept_key) : nullptr;
+    // Only plans changed (the other records are the same objects): a value changes only where
+    // a changed plan is in the body's scope.
+    if (old && delta->feedback && delta->statistics && delta->cases && delta->ledger && delta->places &&
+        delta->certifications) {
+      auto kept = std::static_pointer_cast<const KeptTable>(old);
+      if (kept->made_with == *made_with) {
+        earlier = std::move(kept);
+        again = above(facts, delta->bodies);
+      }
+    }
+  }
   Evaluator evaluator(facts, options);
   if (on_evaluator) on_evaluator(evaluator);
   IndicatorTable table;
@@ -421,6 +477,7 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
       }
     }
     table.reserve(rows);
+    if (earlier && earlier->table.size() != rows) earlier.reset();
   }
   std::vector<double> values;
   std::vector<char> has_values(facts.body_count(), 0);
@@ -430,19 +487,20 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
     std::vector<char> level(7, 0);
     for (auto k : ci->def.levels) level[static_cast<int>(k)] = 1;
     std::map<int, Batch> batches;
+    std::fill(has_values.begin(), has_values.end(), 0);
     for (std::size_t b = 0; b < facts.body_count(); ++b) {
       const int k = static_cast<int>(facts.body_kind[b]);
       if (!level[k] || !selected[b]) continue;
+      has_values[b] = 1;
+      if (earlier && !again[b]) continue;  // its rows are copied
       auto& batch = batches[k];
       batch.bodies.push_back(static_cast<int>(b));
     }
     // values[body * years + year index], for the bodies of the indicator's levels
     const std::size_t years_n = year_list.size();
     values.assign(facts.body_count() * years_n, kNull);
-    std::fill(has_values.begin(), has_values.end(), 0);
     for (auto& [k, batch] : batches) {
-      batch.key = bodies.empty() ? std::string("kind:") + to_string(static_cast<BodyKind>(k)) : std::string();
-      for (int b : batch.bodies) has_values[b] = 1;
+      batch.key = bodies.empty() && !earlier ? std::string("kind:") + to_string(static_cast<BodyKind>(k)) : std::string();
       for (std::size_t y = 0; y < years_n; ++y) {
         const CNode* f = formula(ci->def.id, year_list[y]);
         if (!f) continue;
@@ -456,6 +514,14 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
     // Bodies are in id order already; emit rows sorted by body then year.
     for (std::size_t b = 0; b < facts.body_count(); ++b) {
       if (!has_values[b]) continue;
+      if (earlier && !again[b]) {
+        // The earlier table has the same rows in the same order.
+        for (std::size_t y = 0; y < years_n; ++y) {
+          const std::size_t row = table.size();
+          table.append(code, body_code[b], year_list[y], earlier->table.values()[row], earlier->table.target_met()[row]);
+        }
+        continue;
+      }
       for (std::size_t y = 0; y < years_n; ++y) {
         const double v = values[b * years_n + y];
         std::int8_t met = -1;
@@ -463,6 +529,9 @@ IndicatorTable IndicatorSet::compute(const Facts& facts, const std::vector<std::
         table.append(code, body_code[b], year_list[y], v, met);
       }
     }
+  }
+  if (!kept_key.empty() && !facts.result(kept_key)) {
+    facts.keep_result(kept_key, std::make_shared<const KeptTable>(KeptTable{*made_with, table}));
   }
   return table;
 }

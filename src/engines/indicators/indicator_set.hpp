@@ -39,10 +39,17 @@ class IndicatorSet {
 
   /// Computes the indicators (all when `ids` is empty) for the bodies of their levels (narrowed
   /// to `bodies` when given) and `years` (the workspace's data years when empty).
+  ///
+  /// With `made_with` (this set and whatever else `options` answers from, such as the
+  /// rulesets), the table is kept in `facts` for the facts patched from them: when those are
+  /// asked the same with the same `made_with`, and only plans changed, only the bodies whose
+  /// values may have changed (those whose plans changed and every body above them) are
+  /// evaluated again, the other rows copied.
   IndicatorTable compute(const Facts& facts, const std::vector<std::string>& ids,
                          const std::vector<std::string>& bodies, const std::vector<int>& years,
                          EvalOptions options = {},
-                         const std::function<void(Evaluator&)>& on_evaluator = {}) const;
+                         const std::function<void(Evaluator&)>& on_evaluator = {},
+                         const std::vector<std::shared_ptr<const void>>* made_with = nullptr) const;
 
  private:
   std::map<std::string, CompiledIndicator> indicators_;
