@@ -86,8 +86,11 @@ Facts::Facts(const Model& m, const Facts* previous, const std::vector<PlanStep>*
   std::vector<PlanStep> diffed;
   if (!given) diffed = diff_plans(*before, m);
   const std::vector<PlanStep>& steps = given ? *given : diffed;
-  plans.reserve(m.plans.size());
-  plan_ids.reserve(m.plans.size());
+  if (patch_in_place(prev, m, steps, feedback_kept)) {
+    // Every plan kept its place: the columns are shared with `prev` but where a plan changed.
+  } else {
+  plans.edit().reserve(m.plans.size());
+  plan_ids.edit().reserve(m.plans.size());
   LineCursor cursor;
   int old_plan = 0;
   for (std::size_t i = 0; i < steps.size();) {
@@ -109,6 +112,7 @@ Facts::Facts(const Model& m, const Facts* previous, const std::vector<PlanStep>*
     ++i;
   }
   resolve_based_on(m);
+  }
   if (!feedback_kept) build_feedback(m);
   // What changed: the bodies of the changed plans and of the plans they are based on, in
   // either model.
@@ -194,36 +198,52 @@ void Facts::build_categories(const Model& m) {
   }
 }
 
-void Facts::append_plan(const Plan& p, LineCursor& cursor) {
-  PlanFact pf;
+void Facts::describe_plan(const Plan& p, PlanFact& pf) {
   pf.body = body(p.body);
   pf.from = p.period.from;
   pf.to = p.period.to;
   pf.kind = plan_kinds.add(p.kind);
   pf.status = p.status;
   pf.variant = p.variant;
+}
+
+void Facts::append_plan(const Plan& p, LineCursor& cursor) {
+  PlanFact pf;
+  describe_plan(p, pf);
   pf.first_action = static_cast<int>(actions.size());
   pf.action_count = static_cast<int>(p.actions.size());
   const int plan_no = static_cast<int>(plans.size());
+  auto& acts = actions.edit();
+  auto& owner = action_plan.edit();
+  auto& status = action_status.edit();
+  auto& horizon = action_horizon.edit();
+  auto& objective = action_objective.edit();
+  auto& category_items = action_categories.items.edit();
+  auto& category_offsets = action_categories.offsets.edit();
+  auto& days = progress_day.edit();
+  auto& completions = progress_completion.edit();
+  auto& progress_rows = progress_offsets.edit();
+  auto& ratings = feedback_sum.edit();
+  auto& rated = feedback_count.edit();
   for (const auto& a : p.actions) {
-    const int action_no = static_cast<int>(actions.size());
-    actions.push_back(&a);
-    action_plan.push_back(plan_no);
-    action_status.push_back(a.status);
-    action_horizon.push_back(a.horizon ? static_cast<int>(*a.horizon) : -1);
-    action_objective.push_back(a.objective ? objectives.add(*a.objective) : -1);
+    const int action_no = static_cast<int>(acts.size());
+    acts.push_back(&a);
+    owner.push_back(plan_no);
+    status.push_back(a.status);
+    horizon.push_back(a.horizon ? static_cast<int>(*a.horizon) : -1);
+    objective.push_back(a.objective ? objectives.add(*a.objective) : -1);
     for (const auto& c : a.categories) {
       const int cid = categories.find(c);
-      if (cid >= 0) action_categories.items.push_back(cid);
+      if (cid >= 0) category_items.push_back(cid);
     }
-    action_categories.offsets.push_back(static_cast<int>(action_categories.items.size()));
+    category_offsets.push_back(static_cast<int>(category_items.size()));
     for (const auto& pr : a.progress) {
-      progress_day.push_back(pr.date.year * 10000 + pr.date.month * 100 + pr.date.day);
-      progress_completion.push_back(pr.completion);
+      days.push_back(pr.date.year * 10000 + pr.date.month * 100 + pr.date.day);
+      completions.push_back(pr.completion);
     }
-    progress_offsets.push_back(static_cast<int>(progress_day.size()));
-    feedback_sum.push_back(0);
-    feedback_count.push_back(0);
+    progress_rows.push_back(static_cast<int>(days.size()));
+    ratings.push_back(0);
+    rated.push_back(0);
     for (const auto& line : a.budget) {
       if (!cursor.lines || line.year != cursor.year) {
         cursor.lines = &lines_by_year[line.year];
@@ -247,17 +267,19 @@ void Facts::append_plan(const Plan& p, LineCursor& cursor) {
 namespace {
 
 template <class T>
-void append_range(std::vector<T>& to, const std::vector<T>& from, std::size_t first, std::size_t end) {
-  to.insert(to.end(), from.begin() + static_cast<std::ptrdiff_t>(first), from.begin() + static_cast<std::ptrdiff_t>(end));
+void append_range(Column<T>& to, const Column<T>& from, std::size_t first, std::size_t end) {
+  to.edit().insert(to.edit().end(), from.begin() + static_cast<std::ptrdiff_t>(first),
+                   from.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
 // Rows [first, end) of `from` appended to `to`, their items with them.
 template <class Items>
-void append_rows(std::vector<int>& offsets, Items& items, const std::vector<int>& from_offsets, const Items& from_items,
+void append_rows(Column<int>& offsets, Items& items, const Column<int>& from_offsets, const Items& from_items,
                  std::size_t first, std::size_t end) {
   const int shift = static_cast<int>(items.size()) - from_offsets[first];
   append_range(items, from_items, static_cast<std::size_t>(from_offsets[first]), static_cast<std::size_t>(from_offsets[end]));
-  for (std::size_t r = first + 1; r <= end; ++r) offsets.push_back(from_offsets[r] + shift);
+  auto& to = offsets.edit();
+  for (std::size_t r = first + 1; r <= end; ++r) to.push_back(from_offsets[r] + shift);
 }
 
 }  // namespace
@@ -269,29 +291,30 @@ void Facts::copy_plans(const Facts& prev, int first, int end, bool with_feedback
   const PlanFact& last = prev.plans[static_cast<std::size_t>(end - 1)];
   const auto a1 = static_cast<std::size_t>(last.first_action + last.action_count);
   const int action_shift = static_cast<int>(actions.size()) - static_cast<int>(a0);
+  auto& to_plans = plans.edit();
   for (int j = first; j < end; ++j) {
     PlanFact pf = prev.plans[static_cast<std::size_t>(j)];
     pf.first_action += action_shift;
-    plans.push_back(pf);
+    to_plans.push_back(pf);
   }
   append_range(plan_ids, prev.plan_ids, static_cast<std::size_t>(first), static_cast<std::size_t>(end));
   append_range(actions, prev.actions, a0, a1);
-  for (std::size_t a = a0; a < a1; ++a) action_plan.push_back(prev.action_plan[a] + plan_shift);
+  auto& owner = action_plan.edit();
+  for (std::size_t a = a0; a < a1; ++a) owner.push_back(prev.action_plan[a] + plan_shift);
   append_range(action_status, prev.action_status, a0, a1);
   append_range(action_horizon, prev.action_horizon, a0, a1);
   append_range(action_objective, prev.action_objective, a0, a1);
   append_rows(action_categories.offsets, action_categories.items, prev.action_categories.offsets,
               prev.action_categories.items, a0, a1);
   append_rows(progress_offsets, progress_day, prev.progress_offsets, prev.progress_day, a0, a1);
-  progress_completion.insert(progress_completion.end(),
-                             prev.progress_completion.begin() + prev.progress_offsets[a0],
-                             prev.progress_completion.begin() + prev.progress_offsets[a1]);
+  append_range(progress_completion, prev.progress_completion, static_cast<std::size_t>(prev.progress_offsets[a0]),
+               static_cast<std::size_t>(prev.progress_offsets[a1]));
   if (with_feedback) {
     append_range(feedback_sum, prev.feedback_sum, a0, a1);
     append_range(feedback_count, prev.feedback_count, a0, a1);
   } else {
-    feedback_sum.resize(feedback_sum.size() + (a1 - a0), 0);
-    feedback_count.resize(feedback_count.size() + (a1 - a0), 0);
+    feedback_sum.edit().resize(feedback_sum.size() + (a1 - a0), 0);
+    feedback_count.edit().resize(feedback_count.size() + (a1 - a0), 0);
   }
   // Each year's lines are in plan order: the plans' lines are one run per year.
   for (const auto& [year, from] : prev.lines_by_year) {
@@ -307,9 +330,228 @@ void Facts::copy_plans(const Facts& prev, int first, int end, bool with_feedback
     append_range(to.planned, from.planned, lo, hi);
     append_range(to.actual, from.actual, lo, hi);
     if (plan_shift != 0 || action_shift != 0) {
-      for (std::size_t l = at; l < to.size(); ++l) to.action[l] += action_shift, to.plan[l] += plan_shift;
+      auto& action = to.action.edit();
+      auto& plan = to.plan.edit();
+      for (std::size_t l = at; l < to.size(); ++l) action[l] += action_shift, plan[l] += plan_shift;
     }
   }
+}
+
+namespace {
+
+// Replacing the rows of some actions in a column of rows (`offsets` over the actions, one or
+// more item columns): `rows` lists (action, its new items) by action, and `get(row)` gives the
+// items of one column.
+
+// Sets value `at` of `column`, which is copied first only when the value differs.
+template <class T>
+void set(Column<T>& column, std::size_t at, const T& value) {
+  if (!(column[at] == value)) column.edit()[at] = value;
+}
+
+// Whether each replacement has as many items as the row it replaces: then they are written in
+// place.
+template <class Row, class Get>
+bool same_lengths(const Column<int>& offsets, const std::vector<std::pair<int, Row>>& rows, Get get) {
+  for (const auto& [a, row] : rows) {
+    const auto at = static_cast<std::size_t>(a);
+    if (offsets[at + 1] - offsets[at] != static_cast<int>(get(row).size())) return false;
+  }
+  return true;
+}
+
+// One item column with the rows replaced, by the offsets before the replacement.
+template <class T, class Row, class Get>
+void replace_items(Column<T>& items, const Column<int>& offsets, const std::vector<std::pair<int, Row>>& rows,
+                   Get get, bool in_place) {
+  if (rows.empty()) return;
+  if (in_place) {
+    for (const auto& [a, row] : rows) {
+      const auto at = static_cast<std::size_t>(offsets[static_cast<std::size_t>(a)]);
+      for (std::size_t k = 0; k < get(row).size(); ++k) set(items, at + k, get(row)[k]);
+    }
+    return;
+  }
+  std::vector<T> made;
+  made.reserve(items.size());
+  int copied = 0;  // items before this offset are in `made`
+  for (const auto& [a, row] : rows) {
+    const auto at = static_cast<std::size_t>(a);
+    made.insert(made.end(), items.begin() + copied, items.begin() + offsets[at]);
+    made.insert(made.end(), get(row).begin(), get(row).end());
+    copied = offsets[at + 1];
+  }
+  made.insert(made.end(), items.begin() + copied, items.end());
+  items = Column<T>(std::move(made));
+}
+
+// The offsets after the replacement (after every item column).
+template <class Row, class Get>
+void replace_offsets(Column<int>& offsets, const std::vector<std::pair<int, Row>>& rows, Get get) {
+  if (rows.empty()) return;
+  const std::vector<int>& old = offsets.get();
+  std::vector<int> v(old.size());
+  v[0] = old[0];
+  std::size_t next = 0;
+  for (std::size_t a = 0; a + 1 < old.size(); ++a) {
+    int length = old[a + 1] - old[a];
+    if (next < rows.size() && static_cast<std::size_t>(rows[next].first) == a) {
+      length = static_cast<int>(get(rows[next++].second).size());
+    }
+    v[a + 1] = v[a] + length;
+  }
+  offsets = Column<int>(std::move(v));
+}
+
+}  // namespace
+
+bool Facts::patch_in_place(const Facts& prev, const Model& m, const std::vector<PlanStep>& steps, bool feedback_kept) {
+  // Only when no plan was added or removed and each changed plan has as many actions as before:
+  // then every plan and action keeps its number.
+  std::vector<std::size_t> changed;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].kept()) continue;
+    if (!steps[i].before || !steps[i].after || steps[i].before->actions.size() != steps[i].after->actions.size()) {
+      return false;
+    }
+    changed.push_back(i);
+  }
+  plans = prev.plans;
+  plan_ids = prev.plan_ids;
+  actions = prev.actions;
+  action_plan = prev.action_plan;
+  action_status = prev.action_status;
+  action_horizon = prev.action_horizon;
+  action_objective = prev.action_objective;
+  action_categories = prev.action_categories;
+  progress_offsets = prev.progress_offsets;
+  progress_day = prev.progress_day;
+  progress_completion = prev.progress_completion;
+  lines_by_year = prev.lines_by_year;
+  feedback_sum = prev.feedback_sum;
+  feedback_count = prev.feedback_count;
+  struct Categories {
+    std::vector<int> ids;
+  };
+  struct Progress {
+    std::vector<int> days;
+    std::vector<double> completions;
+  };
+  struct Lines {  // one plan's lines of one year, in action order
+    std::vector<int> action, plan, body, source;
+    std::vector<std::int64_t> planned, actual;
+  };
+  std::vector<std::pair<int, Categories>> category_rows;
+  std::vector<std::pair<int, Progress>> progress_rows;
+  for (std::size_t i : changed) {
+    const Plan& p = *steps[i].after;
+    PlanFact pf = plans[i];
+    describe_plan(p, pf);
+    pf.based_on = p.based_on ? prev.plan_number(*p.based_on) : -1;  // the same numbers
+    plans.edit()[i] = pf;
+    std::map<int, Lines> lines;
+    for (std::size_t k = 0; k < p.actions.size(); ++k) {
+      const Action& a = p.actions[k];
+      const int act = pf.first_action + static_cast<int>(k);
+      const auto at = static_cast<std::size_t>(act);
+      set(actions, at, &a);
+      set(action_status, at, a.status);
+      set(action_horizon, at, a.horizon ? static_cast<int>(*a.horizon) : -1);
+      set(action_objective, at, a.objective ? objectives.add(*a.objective) : -1);
+      Categories cats;
+      for (const auto& c : a.categories) {
+        const int cid = categories.find(c);
+        if (cid >= 0) cats.ids.push_back(cid);
+      }
+      category_rows.emplace_back(act, std::move(cats));
+      Progress progress;
+      for (const auto& pr : a.progress) {
+        progress.days.push_back(pr.date.year * 10000 + pr.date.month * 100 + pr.date.day);
+        progress.completions.push_back(pr.completion);
+      }
+      progress_rows.emplace_back(act, std::move(progress));
+      for (const auto& line : a.budget) {
+        Lines& l = lines[line.year];
+        l.action.push_back(act);
+        l.plan.push_back(static_cast<int>(i));
+        l.body.push_back(pf.body);
+        l.source.push_back(sources.add(line.source));
+        l.planned.push_back(line.planned ? line.planned->cents() : 0);
+        l.actual.push_back(line.actual ? line.actual->cents() : 0);
+      }
+    }
+    // Each year's lines are in plan order: the plan's lines of a year are one run, replaced by
+    // its new lines (in place when as many).
+    std::set<int> years;
+    for (const auto& [year, yl] : lines_by_year) {
+      if (std::binary_search(yl.plan.begin(), yl.plan.end(), static_cast<int>(i))) years.insert(year);
+    }
+    for (const auto& [year, l] : lines) years.insert(year);
+    static const Lines kNone;
+    for (int year : years) {
+      YearLines& yl = lines_by_year[year];
+      const auto found = lines.find(year);
+      const Lines& fresh = found == lines.end() ? kNone : found->second;
+      const auto lo = static_cast<std::size_t>(std::lower_bound(yl.plan.begin(), yl.plan.end(), static_cast<int>(i)) - yl.plan.begin());
+      const auto hi = static_cast<std::size_t>(std::upper_bound(yl.plan.begin() + static_cast<std::ptrdiff_t>(lo), yl.plan.end(), static_cast<int>(i)) - yl.plan.begin());
+      auto put = [&](auto& column, const auto& values) {
+        const auto& now = column.get();
+        if (hi - lo == values.size() &&
+            std::equal(values.begin(), values.end(), now.begin() + static_cast<std::ptrdiff_t>(lo))) {
+          return;  // unchanged: still shared
+        }
+        auto& v = column.edit();
+        if (hi - lo == values.size()) {
+          std::copy(values.begin(), values.end(), v.begin() + static_cast<std::ptrdiff_t>(lo));
+        } else {
+          v.erase(v.begin() + static_cast<std::ptrdiff_t>(lo), v.begin() + static_cast<std::ptrdiff_t>(hi));
+          v.insert(v.begin() + static_cast<std::ptrdiff_t>(lo), values.begin(), values.end());
+        }
+      };
+      put(yl.action, fresh.action);
+      put(yl.body, fresh.body);
+      put(yl.source, fresh.source);
+      put(yl.planned, fresh.planned);
+      put(yl.actual, fresh.actual);
+      put(yl.plan, fresh.plan);  // last: lo and hi are positions in it
+    }
+    if (feedback_kept) {
+      // The same feedback, summed again over the plan's actions (which may have other ids now),
+      // as add_feedback() does.
+      std::vector<double> sums(p.actions.size(), 0);
+      std::vector<int> counts(p.actions.size(), 0);
+      Feedback first;
+      first.action = *steps[i].id + "/";
+      if (steps[i].id->find('/') == std::string::npos) {
+        for (auto it = m.feedback.lower_bound(first);
+             it != m.feedback.end() && it->action.compare(0, first.action.size(), first.action) == 0; ++it) {
+          for (std::size_t k = 0; k < p.actions.size(); ++k) {
+            if (it->action.compare(first.action.size(), std::string::npos, p.actions[k].id) == 0) {
+              sums[k] += it->rating;
+              counts[k] += 1;
+              break;
+            }
+          }
+        }
+      }
+      for (std::size_t k = 0; k < p.actions.size(); ++k) {
+        set(feedback_sum, static_cast<std::size_t>(pf.first_action) + k, sums[k]);
+        set(feedback_count, static_cast<std::size_t>(pf.first_action) + k, counts[k]);
+      }
+    }
+  }
+  // The changed actions' categories and progress: in place when as many as before.
+  auto ids = [](const Categories& c) -> const std::vector<int>& { return c.ids; };
+  const bool categories_in_place = same_lengths(action_categories.offsets, category_rows, ids);
+  replace_items(action_categories.items, action_categories.offsets, category_rows, ids, categories_in_place);
+  if (!categories_in_place) replace_offsets(action_categories.offsets, category_rows, ids);
+  auto days = [](const Progress& p) -> const std::vector<int>& { return p.days; };
+  auto completions = [](const Progress& p) -> const std::vector<double>& { return p.completions; };
+  const bool progress_in_place = same_lengths(progress_offsets, progress_rows, days);
+  replace_items(progress_day, progress_offsets, progress_rows, days, progress_in_place);
+  replace_items(progress_completion, progress_offsets, progress_rows, completions, progress_in_place);
+  if (!progress_in_place) replace_offsets(progress_offsets, progress_rows, days);
+  return true;
 }
 
 int Facts::plan_number(const std::string& id) const {
@@ -319,8 +561,9 @@ int Facts::plan_number(const std::string& id) const {
 
 void Facts::resolve_based_on(const Model& m) {
   std::size_t k = 0;
+  auto& to = plans.edit();
   for (const auto& [id, p] : m.plans) {
-    plans[k++].based_on = p.based_on ? plan_number(*p.based_on) : -1;
+    to[k++].based_on = p.based_on ? plan_number(*p.based_on) : -1;
   }
 }
 
@@ -335,16 +578,16 @@ void Facts::add_feedback(const Feedback& f) {
   for (int k = pf.first_action; k < pf.first_action + pf.action_count; ++k) {
     const std::string& action_id = actions[static_cast<std::size_t>(k)]->id;
     if (f.action.size() == slash + 1 + action_id.size() && f.action.compare(slash + 1, std::string::npos, action_id) == 0) {
-      feedback_sum[static_cast<std::size_t>(k)] += f.rating;
-      feedback_count[static_cast<std::size_t>(k)] += 1;
+      feedback_sum.edit()[static_cast<std::size_t>(k)] += f.rating;
+      feedback_count.edit()[static_cast<std::size_t>(k)] += 1;
       return;
     }
   }
 }
 
 void Facts::build_feedback(const Model& m) {
-  feedback_sum.assign(actions.size(), 0);
-  feedback_count.assign(actions.size(), 0);
+  feedback_sum.edit().assign(actions.size(), 0);
+  feedback_count.edit().assign(actions.size(), 0);
   for (const auto& f : m.feedback) add_feedback(f);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <climits>
+#include <initializer_list>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -34,6 +35,39 @@ class Dictionary {
  private:
   std::unordered_map<std::string, int> ids_;
   std::vector<std::string> names_;
+};
+
+/// A column of facts that facts patched from it share until one of them changes it: copying a
+/// Column shares its values, and edit() copies them first when they are shared. Facts edit
+/// their columns only while they are built, before any reader sees them.
+template <class T>
+class Column {
+ public:
+  Column() : values_(std::make_shared<std::vector<T>>()) {}
+  Column(std::initializer_list<T> init) : values_(std::make_shared<std::vector<T>>(init)) {}
+  explicit Column(std::vector<T> values) : values_(std::make_shared<std::vector<T>>(std::move(values))) {}
+
+  const std::vector<T>& get() const { return *values_; }
+  operator const std::vector<T>&() const { return *values_; }  // NOLINT: read as a vector
+  const T& operator[](std::size_t i) const { return (*values_)[i]; }
+  std::size_t size() const { return values_->size(); }
+  bool empty() const { return values_->empty(); }
+  typename std::vector<T>::const_iterator begin() const { return values_->begin(); }
+  typename std::vector<T>::const_iterator end() const { return values_->end(); }
+  const T* data() const { return values_->data(); }
+  const T& back() const { return values_->back(); }
+
+  /// The values to change, this column's own.
+  std::vector<T>& edit() {
+    if (values_.use_count() > 1) values_ = std::make_shared<std::vector<T>>(*values_);
+    return *values_;
+  }
+  void push_back(const T& v) { edit().push_back(v); }
+  /// Whether both share their values.
+  bool shares(const Column& o) const { return values_ == o.values_; }
+
+ private:
+  std::shared_ptr<std::vector<T>> values_;
 };
 
 /// Compressed rows: for each body i, items[offsets[i] .. offsets[i+1]).
@@ -75,12 +109,18 @@ struct PlanFact {
 
 /// The budget lines of one year, column by column, in action order.
 struct YearLines {
-  std::vector<int> action;
-  std::vector<int> plan;
-  std::vector<int> body;          // the plan's body
-  std::vector<int> source;        // in Facts::sources
-  std::vector<std::int64_t> planned, actual;  // cents
+  Column<int> action;
+  Column<int> plan;
+  Column<int> body;          // the plan's body
+  Column<int> source;        // in Facts::sources
+  Column<std::int64_t> planned, actual;  // cents
   std::size_t size() const { return action.size(); }
+};
+
+/// Compressed rows of facts columns: for each action a, items[offsets[a] .. offsets[a+1]).
+struct ColumnCsr {
+  Column<int> offsets{0};
+  Column<int> items;
 };
 
 struct CaseFact {
@@ -182,25 +222,25 @@ class Facts {
   Dictionary place_categories;
   Dictionary schemes;
 
-  std::vector<PlanFact> plans;               // model order (plan id)
-  std::vector<std::string> plan_ids;         // sorted
+  Column<PlanFact> plans;                    // model order (plan id)
+  Column<std::string> plan_ids;              // sorted
   /// The index of plan `id` in `plans`, or -1.
   int plan_number(const std::string& id) const;
-  std::vector<int> action_plan;
-  std::vector<ActionStatus> action_status;
-  std::vector<int> action_horizon;           // -1 when none
-  std::vector<int> action_objective;         // in Facts::objectives, -1 when none
+  Column<int> action_plan;
+  Column<ActionStatus> action_status;
+  Column<int> action_horizon;                // -1 when none
+  Column<int> action_objective;              // in Facts::objectives, -1 when none
   Dictionary objectives;
-  Csr action_categories;                     // category ids of each action
+  ColumnCsr action_categories;               // category ids of each action
   /// Progress entries of each action, in the action's order: action a owns entries
   /// [progress_offsets[a], progress_offsets[a + 1]); days are written yyyymmdd.
-  std::vector<int> progress_offsets{0};
-  std::vector<int> progress_day;
-  std::vector<double> progress_completion;
-  std::vector<const Action*> actions;
+  Column<int> progress_offsets{0};
+  Column<int> progress_day;
+  Column<double> progress_completion;
+  Column<const Action*> actions;
   std::map<int, YearLines> lines_by_year;
-  std::vector<double> feedback_sum;          // per action
-  std::vector<int> feedback_count;
+  Column<double> feedback_sum;               // per action
+  Column<int> feedback_count;
   std::vector<CaseFact> cases;
   std::vector<LedgerFact> ledger;             // by year, then model order
   /// Each year's entries of `ledger`: [first, end).
@@ -214,8 +254,13 @@ class Facts {
   struct LineCursor;
   void build_bodies(const Model& m);
   void build_categories(const Model& m);
+  // The plan's own fields (body, period, kind, status, variant) of `pf`.
+  void describe_plan(const Plan& p, PlanFact& pf);
   void append_plan(const Plan& p, LineCursor& cursor);
   void copy_plans(const Facts& prev, int first, int end, bool with_feedback);
+  // With no plan added or removed and as many actions in each changed plan: shares every plan
+  // column of `prev` and rewrites the changed plans' rows. False (nothing done) otherwise.
+  bool patch_in_place(const Facts& prev, const Model& m, const std::vector<PlanStep>& steps, bool feedback_kept);
   void resolve_based_on(const Model& m);
   void add_feedback(const Feedback& f);
   void build_feedback(const Model& m);

@@ -107,6 +107,17 @@ TEST_CASE("After each kind of write, the patched state answers as a state built 
     ws.put_plan(j);
     require_same_as_fresh(ws, regionale);
     use(ws);
+    // The same plan again with as many actions (patched in place): more categories on one
+    // action, more budget lines on another and none on a third, progress removed.
+    j["actions"][0]["categories"] = nlohmann::json::array({"family-tn:T1", "family-tn:T3"});
+    j["actions"][1]["budget"] = nlohmann::json::array(
+        {{{"year", 2022}, {"source", "municipal"}, {"planned", 700}},
+         {{"year", 2022}, {"source", "regionale"}, {"planned", 300}, {"actual", 250}}});
+    j["actions"][0]["budget"] = nlohmann::json::array();
+    j["actions"][2].erase("progress");
+    ws.put_plan(j);
+    require_same_as_fresh(ws, regionale);
+    use(ws);
     ws.submit("pf-022161-2022-bis");
     ws.approve("pf-022161-2022-bis", *Date::parse("2022-03-01"), "Delibera 1/2022");
     require_same_as_fresh(ws, regionale);
