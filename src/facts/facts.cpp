@@ -685,6 +685,12 @@ std::shared_ptr<const Derived> Facts::derived(const std::string& key) const {
 
 std::shared_ptr<const Derived> Facts::keep(const std::string& key, std::shared_ptr<const Derived> value) const {
   std::lock_guard<std::mutex> lock(derived_mutex_);
+  auto found = derived_.find(key);
+  if (found != derived_.end()) return found->second;
+  const std::size_t bytes = value->values.size() * sizeof(double) + value->cents.size() * sizeof(std::int64_t) +
+                            value->bits.size() * sizeof(std::uint64_t) + value->row_of.size() * sizeof(int);
+  if (derived_bytes_ + bytes > kKeptBytes) return value;
+  derived_bytes_ += bytes;
   return derived_.emplace(key, std::move(value)).first->second;
 }
 

@@ -87,6 +87,9 @@ struct Derived {
   std::vector<int> row_of;  // a table by category: each category of the taxonomy, its row or -1
 };
 
+/// How many bytes of derived arrays one state's facts keep at most.
+inline constexpr std::size_t kKeptBytes = std::size_t{512} << 20;
+
 /// What differs between patched facts and the facts they were patched from.
 struct FactsDelta {
   /// The bodies whose plans changed, or whose plans the changed plans are based on; sorted.
@@ -185,7 +188,8 @@ class Facts {
   /// What an evaluator derived from these facts under `key`, or nullptr.
   std::shared_ptr<const Derived> derived(const std::string& key) const;
   /// Keeps `value` under `key` for the evaluators that come later; when another evaluator kept
-  /// one first, returns that one.
+  /// one first, returns that one. Past kKeptBytes of arrays (expressions of many different
+  /// calls) nothing more is kept: the caller still has `value`.
   std::shared_ptr<const Derived> keep(const std::string& key, std::shared_ptr<const Derived> value) const;
   /// What the evaluators of the facts these were patched from derived under `key`, handed over
   /// once (nullptr when nothing): the caller derives its own from it with delta().
@@ -278,6 +282,7 @@ class Facts {
   mutable std::mutex mutex_;
   mutable std::mutex derived_mutex_;
   mutable std::unordered_map<std::string, std::shared_ptr<const Derived>> derived_, inherited_;
+  mutable std::size_t derived_bytes_ = 0;
   mutable std::unordered_map<std::string, std::shared_ptr<const void>> results_, inherited_results_;
   mutable std::map<int, std::shared_ptr<const Csr>> scopes_, leaves_;
   mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<char>>> under_;
