@@ -260,6 +260,7 @@ class Facts {
   void build_categories(const Model& m);
   // The plan's own fields (body, period, kind, status, variant) of `pf`.
   void describe_plan(const Plan& p, PlanFact& pf);
+  void reserve_plans(const Model& m);
   void append_plan(const Plan& p, LineCursor& cursor);
   void copy_plans(const Facts& prev, int first, int end, bool with_feedback);
   // With no plan added or removed and as many actions in each changed plan: shares every plan

@@ -570,6 +570,30 @@ void BundleBuilder::element(int array, std::size_t index, const json& v) {
   }
 }
 
+bool BundleBuilder::first(const char* name, std::size_t index, const std::string& key, const char* what) {
+  State& s = *state_;
+  Reader r(s.issues[static_cast<std::size_t>(array_index(name))]);
+  return first_of_key(key, name, index, r, s.origins, what);
+}
+
+void BundleBuilder::plan(std::size_t index, Plan&& p) {
+  if (first("plans", index, p.id, "id")) state_->m.plans[p.id] = std::move(p);
+}
+
+void BundleBuilder::statistic(std::size_t index, Statistic&& st) {
+  if (first("statistics", index, statistic_key(st), "record")) {
+    state_->m.statistics[StatisticKey{st.body, st.variable, st.year}] = std::move(st);
+  }
+}
+
+void BundleBuilder::case_record(std::size_t index, Case&& c) {
+  if (first("cases", index, c.id, "id")) state_->m.cases[c.id] = std::move(c);
+}
+
+void BundleBuilder::ledger(std::size_t index, LedgerEntry&& l) {
+  if (first("ledger", index, ledger_key(l), "record")) state_->m.ledger[LedgerKey{l.body, l.service, l.year}] = std::move(l);
+}
+
 Model BundleBuilder::finish(const json& header) {
   State& s = *state_;
   Reader& r = s.r;

@@ -77,11 +77,19 @@ class BundleBuilder {
   static int array_index(const std::string& name);
   /// Reads element `index` of the array number `array` (see array_index).
   void element(int array, std::size_t index, const json& v);
+  /// Takes element `index` of "plans", already read (read_plan_text) as parse_plan would.
+  void plan(std::size_t index, Plan&& p);
+  /// The same for an element of "statistics", "cases" and "ledger".
+  void statistic(std::size_t index, Statistic&& s);
+  void case_record(std::size_t index, Case&& c);
+  void ledger(std::size_t index, LedgerEntry&& l);
   /// Checks the bundle's other members (`header`: format, version, unknown fields, arrays given
   /// as something else than arrays), reports every issue to the reader and returns the model.
   Model finish(const json& header);
 
  private:
+  // Records element `index` of `name` with `key`; false (and reported) when an earlier one has it.
+  bool first(const char* name, std::size_t index, const std::string& key, const char* what);
   struct State;
   std::unique_ptr<State> state_;
 };

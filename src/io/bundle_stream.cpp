@@ -3,6 +3,8 @@
 #include "io/bundle_stream.hpp"
 
 #include <cstdio>
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "civicplan/bundle.hpp"
+#include "io/plan_text.hpp"
 
 namespace civicplan::detail {
 
@@ -214,9 +217,231 @@ struct CloseFile {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
 
-}  // namespace
+// The file read into a window that slides over it: values are taken whole from the window,
+// which grows when one does not fit.
+class Window {
+ public:
+  explicit Window(std::FILE* f) : file_(f), data_(std::size_t{1} << 20) {}
+  const char* at() const { return data_.data() + begin_; }
+  const char* end() const { return data_.data() + end_; }
+  bool empty() const { return begin_ == end_; }
+  bool eof() const { return eof_; }
+  bool failed() const { return std::ferror(file_) != 0; }
+  void take(std::size_t n) { begin_ = std::min(begin_ + n, end_); }
+  // Reads more of the file; false at its end.
+  bool more() {
+    if (eof_) return false;
+    if (begin_ > 0) {
+      std::memmove(data_.data(), data_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (end_ == data_.size()) data_.resize(data_.size() * 2);
+    const std::size_t n = std::fread(data_.data() + end_, 1, data_.size() - end_, file_);
+    end_ += n;
+    if (n == 0) eof_ = true;
+    return n > 0;
+  }
+  // Skips whitespace; the next character, or kEnd at the end of the file.
+  static constexpr int kEnd = -1;
+  int next() {
+    for (;;) {
+      while (begin_ < end_) {
+        const char c = data_[begin_];
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return static_cast<unsigned char>(c);
+        ++begin_;
+      }
+      if (!more()) return kEnd;
+    }
+  }
+  // The next JSON value, whole in the window: [at(), at() + length). False when the file ends
+  // first or the text cannot be a value; what is wrong is reported by the parser read again.
+  bool value(std::size_t& length) {
+    if (next() == Window::kEnd) return false;
+    for (;;) {
+      const std::size_t n = extent(at(), end());
+      if (n == kNotAValue) return false;
+      if (n > 0) {
+        length = n;
+        return true;
+      }
+      if (!more()) return false;
+    }
+  }
 
-Model read_bundle_file(const std::string& path, Reader& r, Origins& origins) {
+ private:
+  static constexpr std::size_t kNotAValue = static_cast<std::size_t>(-1);
+  // The length of the value starting at `p`, 0 when it does not end before `e`, or kNotAValue.
+  // It only counts brackets and skips strings: the parser that reads the value checks it.
+  static std::size_t extent(const char* p, const char* e) {
+    const char* s = p;
+    if (*p == '"') return skip_string(p + 1, e, s);
+    if (*p != '{' && *p != '[') {
+      while (p < e && *p != ',' && *p != ']' && *p != '}' && *p != ':' && *p != ' ' && *p != '\n' &&
+             *p != '\r' && *p != '\t') {
+        ++p;
+      }
+      if (p == s) return kNotAValue;
+      return p < e ? static_cast<std::size_t>(p - s) : 0;
+    }
+    int depth = 0;
+    while (p < e) {
+      const char c = *p++;
+      if (c == '"') {
+        const std::size_t n = skip_string(p, e, s);
+        if (n == 0) return 0;
+        p = s + n;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) return static_cast<std::size_t>(p - s);
+      }
+    }
+    return 0;
+  }
+  // From inside a string at `p`: the length from `s` to just after its closing quote, or 0.
+  static std::size_t skip_string(const char* p, const char* e, const char* s) {
+    while (p < e) {
+      const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(e - p)));
+      if (!q) return 0;
+      // The quote closes the string unless an odd number of backslashes precede it.
+      const char* b = q;
+      while (b > p && b[-1] == '\\') --b;
+      if ((q - b) % 2 == 0) return static_cast<std::size_t>(q + 1 - s);
+      p = q + 1;
+    }
+    return 0;
+  }
+
+  std::FILE* file_;
+  std::vector<char> data_;
+  std::size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+};
+
+// Builds one value from the events of a text already cut out of the file, as the Handler does:
+// a repeated key, or nesting deeper than kMaxJsonDepth counted from `depth`, stops it.
+class ValueHandler {
+ public:
+  ValueHandler(json* root, int depth) : depth_(depth) { value_.start(root); }
+
+  bool null() { return put(json()); }
+  bool boolean(bool v) { return put(json(v)); }
+  bool number_integer(json::number_integer_t v) { return put(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return put(json(v)); }
+  bool number_float(json::number_float_t v, const std::string&) { return put(json(v)); }
+  bool string(std::string& v) { return put(json(std::move(v))); }
+  bool binary(json::binary_t&) { return false; }
+  bool start_object(std::size_t) { return ++depth_ <= kMaxJsonDepth && (value_.begin(json::object()), true); }
+  bool start_array(std::size_t) { return ++depth_ <= kMaxJsonDepth && (value_.begin(json::array()), true); }
+  bool end_object() { return end(); }
+  bool end_array() { return end(); }
+  bool key(std::string& k) { return value_.key(k); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+ private:
+  bool put(json&& v) {
+    value_.place(std::move(v));
+    return true;
+  }
+  bool end() {
+    --depth_;
+    value_.end();
+    return true;
+  }
+  ValueBuilder value_;
+  int depth_;
+};
+
+bool parse_value(const char* begin, const char* end, json& out, int depth) {
+  ValueHandler handler(&out, depth);
+  return json::sax_parse(begin, end, &handler);
+}
+
+// Reads a bundle object from the window, each element of its arrays as soon as it is whole:
+// a plan straight from its text when it is well-formed (read_plan_text), any other element
+// through a JSON value. False at anything else than a valid JSON object with distinct keys:
+// the caller then reads the file again with nlohmann's parser, which says what and where.
+// Reads one element with `read` (read_plan_text or a sibling) and gives it to the builder.
+template <class T>
+bool read_one(const char* begin, const char* end, bool (*read)(const char*, const char*, T&),
+              BundleBuilder& builder, void (BundleBuilder::*take)(std::size_t, T&&), std::size_t index) {
+  T value;
+  if (!read(begin, end, value)) return false;
+  (builder.*take)(index, std::move(value));
+  return true;
+}
+
+// Reads an element of the arrays read_plan_text and its siblings know; false when that is not
+// how this element can be read.
+bool fast_element(int array, std::size_t index, const char* begin, const char* end, BundleBuilder& builder) {
+  static const int plans = BundleBuilder::array_index("plans");
+  static const int statistics = BundleBuilder::array_index("statistics");
+  static const int cases = BundleBuilder::array_index("cases");
+  static const int ledger = BundleBuilder::array_index("ledger");
+  if (array == plans) return read_one(begin, end, read_plan_text, builder, &BundleBuilder::plan, index);
+  if (array == statistics) {
+    return read_one(begin, end, read_statistic_text, builder, &BundleBuilder::statistic, index);
+  }
+  if (array == cases) return read_one(begin, end, read_case_text, builder, &BundleBuilder::case_record, index);
+  if (array == ledger) return read_one(begin, end, read_ledger_text, builder, &BundleBuilder::ledger, index);
+  return false;
+}
+
+bool read_fast(Window& w, BundleBuilder& builder, json& header) {
+  if (w.next() != '{') return false;
+  w.take(1);
+  std::set<std::string> keys;
+  if (w.next() == '}') {
+    w.take(1);
+  } else {
+    for (;;) {
+      std::size_t n = 0;
+      if (w.next() != '"' || !w.value(n)) return false;
+      json key;
+      if (!parse_value(w.at(), w.at() + n, key, 1) || !key.is_string()) return false;
+      std::string name = key.get<std::string>();
+      w.take(n);
+      if (!keys.insert(name).second) return false;
+      if (w.next() != ':') return false;
+      w.take(1);
+      const int a = BundleBuilder::array_index(name);
+      if (a >= 0 && w.next() == '[') {
+        w.take(1);
+        std::size_t index = 0;
+        if (w.next() == ']') {
+          w.take(1);
+        } else {
+          for (;;) {
+            if (!w.value(n)) return false;
+            if (!fast_element(a, index, w.at(), w.at() + n, builder)) {
+              json element;
+              if (!parse_value(w.at(), w.at() + n, element, 2)) return false;
+              builder.element(a, index, element);
+            }
+            ++index;
+            w.take(n);
+            const int c = w.next();
+            w.take(1);
+            if (c == ']') break;
+            if (c != ',') return false;
+          }
+        }
+      } else {
+        if (!w.value(n) || !parse_value(w.at(), w.at() + n, header[name], 1)) return false;
+        w.take(n);
+      }
+      const int c = w.next();
+      w.take(1);
+      if (c == '}') break;
+      if (c != ',') return false;
+    }
+  }
+  return w.next() == Window::kEnd;
+}
+
+// Reads the file through nlohmann's SAX parser: every value as it builds it.
+Model read_events(const std::string& path, Reader& r, Origins& origins) {
   std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
   if (!file) throw NotFoundError("file", path);
   Blocks blocks(file.get());
@@ -233,6 +458,31 @@ Model read_bundle_file(const std::string& path, Reader& r, Origins& origins) {
   }
   if (!handler.bundle()) return parse_bundle(handler.whole(), r, origins);
   return builder.finish(handler.header());
+}
+
+}  // namespace
+
+Model read_bundle_file(const std::string& path, Reader& r, Origins& origins) {
+  {
+    std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
+    if (!file) throw NotFoundError("file", path);
+    Window window(file.get());
+    // Issues and origins are kept apart until the fast reading is known to have gone through.
+    std::vector<Issue> issues;
+    Reader reader(issues);
+    Origins fast_origins;
+    BundleBuilder builder(reader, fast_origins);
+    json header = json::object();
+    const bool ok = read_fast(window, builder, header);
+    if (window.failed()) throw StorageError("cannot read " + path);
+    if (ok) {
+      Model m = builder.finish(header);
+      for (auto& issue : issues) r.error(issue.path, issue.message);
+      origins = std::move(fast_origins);
+      return m;
+    }
+  }
+  return read_events(path, r, origins);
 }
 
 }  // namespace civicplan::detail
