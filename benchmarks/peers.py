@@ -428,27 +428,33 @@ class Fts5Peer:
         acts = t["actions"].merge(plans[["plan"]], on="plan").sort_values(["plan", "aid"])
         labels = dict(zip(t["taxonomy"].taxonomy + ":" + t["taxonomy"].code, t["taxonomy"].label))
         closure = category_closure(t["taxonomy"])
-        ups = closure.groupby("ref").up.apply(list).to_dict()
-        label_terms = {ref: analyze(label) for ref, label in labels.items()}
+        self.ups = closure.groupby("ref").up.apply(list).to_dict()
+        self.label_terms = {ref: analyze(label) for ref, label in labels.items()}
         db = self.db
         db.execute("CREATE VIRTUAL TABLE docs USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0')")
         db.execute("CREATE TABLE doc_cat(ref TEXT, doc INTEGER, PRIMARY KEY (ref, doc)) WITHOUT ROWID")
-        docs, doc_cats = [], []
         self.ref = {}
+        self.n = 0
+        self.add(acts)
+
+    def add(self, acts):
+        """Indexes the rows of `acts` (columns aid, plan, action, title, description, category),
+        as an approval makes a plan's actions searchable."""
+        docs, doc_cats = [], []
         for aid, plan, action, title, desc, cats in zip(acts.aid, acts.plan, acts.action, acts.title,
                                                          acts.description, acts.category):
             refs = cats.split("|")
             terms = analyze(title) * 2 + analyze(desc)
             for r in refs:
-                terms += label_terms[r]
+                terms += self.label_terms[r]
             docs.append((int(aid), " ".join(terms)))
             self.ref[int(aid)] = plan + "/" + action
-            for up in {u for r in refs for u in ups[r]}:
+            for up in {u for r in refs for u in self.ups[r]}:
                 doc_cats.append((up, int(aid)))
-        with db:
-            db.executemany("INSERT INTO docs(rowid, terms) VALUES (?, ?)", docs)
-            db.executemany("INSERT INTO doc_cat VALUES (?, ?)", doc_cats)
-        self.n = len(docs)
+        with self.db:
+            self.db.executemany("INSERT INTO docs(rowid, terms) VALUES (?, ?)", docs)
+            self.db.executemany("INSERT INTO doc_cat VALUES (?, ?)", doc_cats)
+        self.n += len(docs)
 
     def search(self, text, category=None, limit=20):
         terms = query_terms(text)

@@ -105,7 +105,8 @@ struct NearDuplicate {
 
 namespace detail {
 struct PracticeData;
-}
+struct PracticeIndexAccess;
+}  // namespace detail
 
 /// A search index over the actions of approved (and archived) plans, with the statistics and
 /// memberships recommendations need. Immutable and cheap to copy; it keeps what it needs, so it
@@ -172,6 +173,8 @@ class CIVICPLAN_API PracticeIndex {
                                              std::optional<std::size_t> limit = 1000) const;
 
  private:
+  friend struct detail::PracticeIndexAccess;
+  explicit PracticeIndex(std::shared_ptr<const detail::PracticeData> data);
   std::shared_ptr<const detail::PracticeData> data_;
 };
 

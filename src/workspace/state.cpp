@@ -2,6 +2,8 @@
 // One committed state of a workspace: its derived parts, built once on first use.
 #include "workspace/state.hpp"
 
+#include "engines/practices/practice_data.hpp"
+
 #include <utility>
 #include <vector>
 
@@ -22,6 +24,9 @@ State::State(std::shared_ptr<const Model> model, std::int64_t sequence, const St
                               : before.vocabulary;
   inherited_.registry = own(previous->registry_) ? Made<Registry>{previous->model_, previous->registry_.value, nullptr}
                                                  : before.registry;
+  inherited_.practices = own(previous->practices_)
+                             ? Made<PracticeIndex>{previous->model_, previous->practices_.value, nullptr}
+                             : before.practices;
   inherited_.indicators = own(previous->indicators_) ? previous->indicators_made_ : before.indicators;
   inherited_.rulesets = own(previous->rulesets_) ? previous->rulesets_made_ : before.rulesets;
 }
@@ -128,7 +133,15 @@ const RulesetSet& State::rulesets() const {
 
 const PracticeIndex& State::practices() const {
   std::call_once(practices_.once, [&] {
-    practices_.value = std::make_shared<const PracticeIndex>(*model_, registry());
+    // Its own diff: the base may be an earlier state than the one the facts derive from.
+    const auto base = take(&Inherited::practices);  // its model stays alive while it is patched
+    if (base.value) {
+      practices_.value = std::make_shared<const PracticeIndex>(PracticeIndexAccess::of(
+          PracticeData::patched(PracticeIndexAccess::data(*base.value), *base.model, *model_,
+                                registry(), diff_plans(*base.model, *model_))));
+    } else {
+      practices_.value = std::make_shared<const PracticeIndex>(*model_, registry());
+    }
     practices_.ready.store(true, std::memory_order_release);
   });
   return *practices_.value;

@@ -26,7 +26,9 @@ namespace civicplan::detail {
 /// `previous`, or of the latest earlier state that had built them, instead of from nothing: the
 /// facts of the plans it shares are copied and only the changed plans derived again (Facts),
 /// the vocabulary counts only the changed plans again, and the compiled indicators and
-/// rulesets and the registry are taken over whole when what they are made of did not change.
+/// rulesets and the registry are taken over whole when what they are made of did not change,
+/// and the practice index takes the documents and postings of the unchanged plans over and
+/// analyses only the changed ones (PracticeData::patched).
 /// What is taken over is let go once the part is built.
 class State {
  public:
@@ -73,6 +75,7 @@ class State {
     Made<IndicatorSet> indicators;
     Made<RulesetSet> rulesets;
     Made<Registry> registry;
+    Made<PracticeIndex> practices;
   };
   /// Moves a part out of what this state inherited (once: its own part is being built).
   template <class T>

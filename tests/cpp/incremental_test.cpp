@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 
+#include "civicplan/practices.hpp"
 #include "civicplan/workspace.hpp"
 #include "test_support.hpp"
 
@@ -52,6 +53,46 @@ void use(const Workspace& ws) {
   (void)ws.compute_indicators();
   (void)ws.certify_all("family-in-trentino", 2022);
   (void)ws.evaluate("budget()", "022205", 2022);
+  (void)ws.practices().search(std::string("famiglie"));
+}
+
+// Everything the practice index of `ws` answers equals what `fresh`'s answers: searches for
+// the words of every action's title (with and without a category), usage of every taxonomy,
+// recommendations and peers of every body, near-duplicates.
+void require_same_practices(const Workspace& ws, const Workspace& fresh) {
+  const PracticeIndex ours = ws.practices(), theirs = fresh.practices();
+  REQUIRE(ours.size() == theirs.size());
+  auto hits = [](const PracticeIndex& index, const std::optional<std::string>& text,
+                 const std::optional<std::string>& category) {
+    return nlohmann::json(index.search(text, category, std::nullopt, std::nullopt, {}, 1000));
+  };
+  std::vector<std::string> categories;
+  for (const auto& [id, taxonomy] : ws.model()->taxonomies) {
+    for (const auto& node : taxonomy.nodes()) categories.push_back(id + ":" + node.code);
+    REQUIRE(ours.usage(id).to_json() == theirs.usage(id).to_json());
+  }
+  for (const auto& [id, plan] : ws.model()->plans) {
+    for (const auto& action : plan.actions) {
+      INFO("searching " << action.title);
+      REQUIRE(hits(ours, action.title, std::nullopt) == hits(theirs, action.title, std::nullopt));
+      for (const auto& c : action.categories) {
+        if (std::find(categories.begin(), categories.end(), c) == categories.end()) continue;
+        REQUIRE(hits(ours, action.title, c) == hits(theirs, action.title, c));
+      }
+    }
+  }
+  REQUIRE(hits(ours, std::nullopt, std::nullopt) == hits(theirs, std::nullopt, std::nullopt));
+  for (const auto& [body, b] : ws.model()->bodies) {
+    for (int year : {2021, 2022}) {
+      INFO(body << " in " << year);
+      REQUIRE(ours.peers(body, year) == theirs.peers(body, year));
+      REQUIRE(ours.population(body, year) == theirs.population(body, year));
+      REQUIRE(nlohmann::json(ours.recommend(body, year, 5, 0.2)) ==
+              nlohmann::json(theirs.recommend(body, year, 5, 0.2)));
+    }
+  }
+  REQUIRE(nlohmann::json(ours.near_duplicates(0.3, std::nullopt)) ==
+          nlohmann::json(theirs.near_duplicates(0.3, std::nullopt)));
 }
 
 // Everything `ws` answers equals what a workspace made from its exported contents answers.
@@ -59,6 +100,7 @@ void require_same_as_fresh(const Workspace& ws, const std::vector<std::string>& 
   Workspace fresh;
   fresh.import_bundle(ws.export_bundle());
   REQUIRE(ws.compute_indicators().to_json() == fresh.compute_indicators().to_json());
+  require_same_practices(ws, fresh);
   for (const auto& [scheme, definition] : ws.model()->rulesets) {
     for (int year = 2020; year <= 2023; ++year) {
       INFO(scheme << " " << year);
@@ -115,6 +157,7 @@ TEST_CASE("After each kind of write, the patched state answers as a state built 
          {{"year", 2022}, {"source", "regionale"}, {"planned", 300}, {"actual", 250}}});
     j["actions"][0]["budget"] = nlohmann::json::array();
     j["actions"][2].erase("progress");
+    j["actions"][1]["title"] = "Laboratori di lettura per nonni e nipoti";  // new words to search
     ws.put_plan(j);
     require_same_as_fresh(ws, regionale);
     use(ws);

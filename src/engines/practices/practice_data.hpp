@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "civicplan/model.hpp"
+#include "civicplan/practices.hpp"
 #include "civicplan/registry.hpp"
 #include "civicplan/taxonomy.hpp"
+#include "facts/facts.hpp"
 
 namespace civicplan::detail {
 
@@ -61,6 +63,9 @@ struct PracticeData {
     PlanStatus status = PlanStatus::kDraft;
     double population = 0;  ///< of the body in the plan's first year; NaN when unknown
     int first_doc = 0, doc_count = 0;
+    /// The ids and titles of its actions, in order: shared with the data a patch took the
+    /// plan's documents from.
+    std::shared_ptr<const std::vector<std::string>> action_ids, titles;
     bool searchable() const {
       return status == PlanStatus::kApproved || status == PlanStatus::kArchived;
     }
@@ -85,8 +90,6 @@ struct PracticeData {
 
   // Every action of every plan, a "document", in plan order then action order.
   std::vector<int> doc_plan;
-  std::vector<std::string> doc_action;
-  std::vector<std::string> doc_title;
   std::vector<int> category_offsets{0};  ///< the category ids of document d are
   std::vector<int> category_items;       ///< category_items[category_offsets[d] .. [d+1])
   std::vector<int> doc_rank;             ///< position in (plan id, action id) order
@@ -114,6 +117,16 @@ struct PracticeData {
   std::vector<DocBitmap> category_bitmaps;  ///< the same, for dense categories, without ranks
 
   static std::shared_ptr<const PracticeData> build(const Model& model, const Registry& registry);
+  /// The data of `model`, made from `base`, the data of an earlier model `before` of the same
+  /// workspace, with `steps` = diff_plans(before, model): the documents of the plans whose
+  /// documents did not change are taken from `base` with their postings, and only the others
+  /// are analysed; `base` itself when nothing it holds changed. It searches, ranks and counts
+  /// as build(model, registry) would; only the numbering of the terms may differ. Built anew
+  /// when the bodies or the taxonomies changed.
+  static std::shared_ptr<const PracticeData> patched(const std::shared_ptr<const PracticeData>& base,
+                                                     const Model& before, const Model& model,
+                                                     const Registry& registry,
+                                                     const std::vector<PlanStep>& steps);
 
   /// ln(1 + (N - df + 0.5) / (df + 0.5)), N the searchable documents, df those with the term.
   double idf(int term) const;
@@ -122,7 +135,15 @@ struct PracticeData {
     return kBm25K1 * (1.0 - kBm25B + kBm25B * doc_length[d] / average_length);
   }
   bool doc_searchable(int d) const { return plans[doc_plan[d]].searchable(); }
-  std::string doc_ref(int d) const { return plans[doc_plan[d]].id + "/" + doc_action[d]; }
+  const std::string& doc_action(int d) const {
+    const auto& p = plans[doc_plan[d]];
+    return (*p.action_ids)[d - p.first_doc];
+  }
+  const std::string& doc_title(int d) const {
+    const auto& p = plans[doc_plan[d]];
+    return (*p.titles)[d - p.first_doc];
+  }
+  std::string doc_ref(int d) const { return plans[doc_plan[d]].id + "/" + doc_action(d); }
   std::vector<std::string> doc_categories(int d) const;
   /// A doc_rank no document from `d` on is below: plans are contiguous in both orders, so a
   /// document's rank is at least the first document of its plan.
@@ -140,6 +161,17 @@ struct PracticeData {
   /// Plans of a body whose period covers `year`: searchable ones, or all but rejected ones.
   std::vector<int> plans_covering(int body, int year, bool searchable_only) const;
   std::vector<int> peers(int body, int year) const;
+};
+
+/// What the workspace needs of a PracticeIndex: the data behind it, and an index over data it
+/// patched.
+struct PracticeIndexAccess {
+  static const std::shared_ptr<const PracticeData>& data(const PracticeIndex& index) {
+    return index.data_;
+  }
+  static PracticeIndex of(std::shared_ptr<const PracticeData> data) {
+    return PracticeIndex(std::move(data));
+  }
 };
 
 }  // namespace civicplan::detail

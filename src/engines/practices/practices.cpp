@@ -152,6 +152,8 @@ PracticeIndex::PracticeIndex() : data_(detail::PracticeData::build(Model{}, Regi
 PracticeIndex::PracticeIndex(const Model& model) : PracticeIndex(model, Registry(model.bodies)) {}
 PracticeIndex::PracticeIndex(const Model& model, const Registry& registry)
     : data_(detail::PracticeData::build(model, registry)) {}
+PracticeIndex::PracticeIndex(std::shared_ptr<const detail::PracticeData> data)
+    : data_(std::move(data)) {}
 
 std::size_t PracticeIndex::size() const { return data_->searchable; }
 
@@ -214,7 +216,7 @@ std::vector<PracticeHit> PracticeIndex::search(const std::optional<std::string>&
   auto hit = [&](int doc, double score) {
     const auto& plan = d.plans[d.doc_plan[doc]];
     return PracticeHit{
-        d.doc_ref(doc), plan.id, plan.body_id, d.doc_title[doc], d.doc_categories(doc), score, {}};
+        d.doc_ref(doc), plan.id, plan.body_id, d.doc_title(doc), d.doc_categories(doc), score, {}};
   };
   const auto n_limit = static_cast<std::size_t>(limit);
 
@@ -337,7 +339,7 @@ std::vector<Recommendation> PracticeIndex::recommend(const std::string& body, in
         any = true;
         const int doc = candidates[i][round];
         const auto& plan = d.plans[d.doc_plan[doc]];
-        rec.examples.push_back({d.doc_ref(doc), plan.id, plan.body_id, d.doc_title[doc]});
+        rec.examples.push_back({d.doc_ref(doc), plan.id, plan.body_id, d.doc_title(doc)});
       }
       if (!any) break;
     }
