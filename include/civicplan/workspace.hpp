@@ -241,7 +241,8 @@ class CIVICPLAN_API Workspace {
   // --- Best practices, open data and citizen feedback (DESIGN §9) -------------------------
 
   /// The search index over the actions of approved and archived plans of the current state;
-  /// built once per state and shared (a returned index stays valid after later writes).
+  /// built once per state and shared (a returned index stays valid after later writes). After a
+  /// write it is derived from the last index built: only the changed plans are analysed again.
   PracticeIndex practices() const;
   /// Publishes open data into the directory `dir` (created if absent): "csv" (the tables of
   /// csv_tables()), "geojson" (places.geojson, actions.geojson) or "bundle" (bundle.json), then
