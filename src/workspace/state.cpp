@@ -4,6 +4,9 @@
 
 #include "engines/practices/practice_data.hpp"
 
+#include <exception>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -77,6 +80,35 @@ const Facts& State::facts() const {
     if (base.value) retire(std::move(base));
   });
   return *facts_.value;
+}
+
+void State::prepare() const {
+  const auto ready = [](const auto& lazy) { return lazy.ready.load(std::memory_order_acquire); };
+  if (ready(facts_) || (ready(indicators_) && ready(rulesets_)) || std::thread::hardware_concurrency() < 2) return;
+  // Both walk the whole model and neither needs the other: the facts' plan pass, and the
+  // vocabulary's walk before the indicators and rulesets compile.
+  std::exception_ptr failed;
+  std::thread worker;
+  try {
+    worker = std::thread([this, &failed] {
+      try {
+        facts();
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+  } catch (const std::system_error&) {
+    return;  // no thread to spare: the parts are built as they are asked for
+  }
+  try {
+    rulesets();
+    indicators();
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 const Vocabulary& State::vocabulary() const {

@@ -49,6 +49,11 @@ class State {
   std::shared_ptr<const IndicatorSet> indicators_ptr() const { return indicators(), indicators_.value; }
   std::shared_ptr<const RulesetSet> rulesets_ptr() const { return rulesets(), rulesets_.value; }
   const PracticeIndex& practices() const;
+  /// Builds what an evaluation needs (the facts, the compiled indicators and rulesets) when
+  /// neither the facts nor the compiled sets are built yet: the facts on a second thread while
+  /// the calling thread compiles, when the machine has more than one core. Without it the
+  /// parts are built one after the other as they are asked for; the result is the same.
+  void prepare() const;
   /// The names expressions may use (statistics, plan kinds, sources, …): one walk of the
   /// model shared by the indicators and the rulesets.
   const Vocabulary& vocabulary() const;

@@ -97,6 +97,7 @@ void Workspace::Impl::check(const Model& merged, const detail::Origins& origins,
 CertificationTable Workspace::Impl::certify_batch(const detail::State& state, const std::string& scheme,
                                                   const detail::Batch& batch, int year, bool preview,
                                                   const detail::CompiledVersion* version) {
+  state.prepare();
   detail::Evaluator* self = nullptr;
   detail::Evaluator ev(state.facts(),
                        detail::certification_options(state.rulesets(), state.indicators(), preview, &self));
@@ -236,6 +237,7 @@ IndicatorTable Workspace::compute_indicators(const std::vector<std::string>& ids
                                              const std::vector<int>& years) const {
   for (std::size_t i = 0; i < years.size(); ++i) check_year(years[i], "years[" + std::to_string(i) + "]");
   const auto state = impl_->current();
+  state->prepare();
   detail::Evaluator* self = nullptr;
   auto options = detail::certification_options(state->rulesets(), state->indicators(), false, &self);
   auto after_construction = [&self](detail::Evaluator& ev) { self = &ev; };
@@ -248,6 +250,7 @@ IndicatorTable Workspace::compute_indicators(const std::vector<std::string>& ids
 std::optional<double> Workspace::evaluate(const std::string& expression, const std::string& body, int year,
                                           bool preview) const {
   const auto state = impl_->current();
+  state->prepare();
   const auto& facts = state->facts();
   const int b = facts.body(body);
   if (b < 0) throw NotFoundError("body", body);
